@@ -1,1 +1,1 @@
-//! Shared fixtures for trustsim criterion benches.
+//! Shared inputs for trustsim's criterion benches (the benches live in `benches/`).

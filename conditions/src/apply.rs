@@ -51,6 +51,8 @@ pub enum Reason {
         /// Index of the policy value that decided (`true` = "must be absent").
         policy: Option<usize>,
     },
+    /// `ForAllValues:Null` (always true) or `ForAnyValue:Null` (always false).
+    QualifiedNull,
     /// Request value `request` compared true with policy value `policy` (for a negated
     /// operator, this is what made that value fail).
     ValueMatched {
@@ -116,15 +118,17 @@ where
         };
         return outcome(result, Reason::KeyAbsent);
     };
-    if values.is_empty() {
-        // A null data set: ForAllValues passes, ForAnyValue fails; a plain operator has no value
-        // to compare, so it reads like an absent key.
-        let result = match operator.qualifier {
-            Some(SetQualifier::ForAllValues) => true,
-            Some(SetQualifier::ForAnyValue) => false,
-            None => operator.if_exists || negated,
-        };
-        return outcome(result, Reason::NoValues);
+    match operator.qualifier {
+        // A null data set (no values, or an empty string): ForAllValues passes, ForAnyValue
+        // fails.
+        Some(q) if is_null_dataset(values) => {
+            return outcome(q == SetQualifier::ForAllValues, Reason::NoValues);
+        }
+        // A plain operator with no value to compare reads the key as absent.
+        None if values.is_empty() => {
+            return outcome(operator.if_exists || negated, Reason::NoValues);
+        }
+        _ => {}
     }
     match operator.qualifier {
         Some(SetQualifier::ForAllValues) => {
@@ -199,13 +203,40 @@ where
     }
 }
 
+/// A null data set: a key present with no values, or whose only value is the empty string.
+/// AWS: "Condition operators": "The `ForAllValues` qualifier returns true if there are no context
+/// keys in the request or if the context key value resolves to a null dataset, such as an empty
+/// string"; `Null` with `false` checks "if the context key exists and its value is not null".
+pub fn is_null_dataset<S: AsRef<str>>(values: &[S]) -> bool {
+    match values {
+        [] => true,
+        [only] => only.as_ref().is_empty(),
+        _ => false,
+    }
+}
+
 /// Decides a `Null` condition. AWS: "Condition operators", section "Condition operator to check
-/// existence of condition keys": `true` means the key must be absent (null), `false` that it
-/// must be present. Several values are ORed like any other. A key present with no values is a
-/// null data set and counts as absent.
-pub fn decide_null<S: AsRef<str>>(request: Option<&[S]>, policy: &[bool]) -> Outcome {
-    let present = request.is_some_and(|v| !v.is_empty());
-    let hit = policy.iter().position(|&must_be_null| must_be_null != present);
+/// existence of condition keys": `true` means the key must be absent ("the key doesn't exist —
+/// it is null"), `false` that it must be present with a value that is not null. Several values
+/// are ORed like any other. With a set qualifier the result is fixed: policy validation check
+/// `NULL_WITH_QUALIFIER` ("When you use the `Null` condition operator with `ForAllValues`, the
+/// statement always returns `true`. When you use the `Null` condition operator with
+/// `ForAnyValue`, the statement always returns `false`.").
+pub fn decide_null<S: AsRef<str>>(
+    operator: Operator,
+    request: Option<&[S]>,
+    policy: &[Option<bool>],
+) -> Outcome {
+    let present = request.is_some_and(|v| !is_null_dataset(v));
+    if let Some(q) = operator.qualifier {
+        return Outcome {
+            result: q == SetQualifier::ForAllValues,
+            reason: Reason::QualifiedNull,
+        };
+    }
+    let hit = policy
+        .iter()
+        .position(|must_be_null| *must_be_null == Some(!present));
     Outcome {
         result: hit.is_some(),
         reason: Reason::Presence {

@@ -61,7 +61,14 @@ fn part(input: &str) -> IResult<&str, &str> {
 }
 
 fn arn(input: &str) -> IResult<&str, Parts<'_>> {
-    tuple((terminated(tag("arn"), ch(':')), part, part, part, part, rest))(input)
+    tuple((
+        terminated(tag("arn"), ch(':')),
+        part,
+        part,
+        part,
+        part,
+        rest,
+    ))(input)
 }
 
 /// Splits any text at its first five colons into six parts (used for ARN patterns, whose
@@ -89,7 +96,10 @@ mod tests {
         let a = Arn::parse("arn:aws:lambda:us-east-1:123456789012:function:my-fn:PROD");
         assert_eq!(a.map(|a| a.resource), Some("function:my-fn:PROD"));
         let s3 = Arn::parse("arn:aws:s3:::bucket/key");
-        assert_eq!(s3.map(|a| (a.region, a.account, a.resource)), Some(("", "", "bucket/key")));
+        assert_eq!(
+            s3.map(|a| (a.region, a.account, a.resource)),
+            Some(("", "", "bucket/key"))
+        );
     }
 
     #[test]
@@ -98,6 +108,9 @@ mod tests {
         assert_eq!(Arn::parse("urn:aws:iam::123:root"), None);
         assert_eq!(Arn::parse(""), None);
         assert_eq!(split_six("a:b:c:d"), None);
-        assert_eq!(split_six("*:*:*:*:*:*:*"), Some(["*", "*", "*", "*", "*", "*:*"]));
+        assert_eq!(
+            split_six("*:*:*:*:*:*:*"),
+            Some(["*", "*", "*", "*", "*", "*:*"])
+        );
     }
 }

@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 use ipnetwork::IpNetwork;
 
 use crate::apply::{decide, decide_null, Outcome, Reason};
-use crate::err::ConditionError;
+use crate::err::{ConditionError, ConditionWarning};
 use crate::family::arn::{ArnPattern, ArnValue};
-use crate::family::bool::{parse_bool, BoolValue};
+use crate::family::bool::{self, parse_bool};
 use crate::family::date::Instant;
 use crate::family::numeric::Decimal;
 use crate::family::string::StringValue;
@@ -30,20 +30,20 @@ pub struct CompileOptions {
 pub enum Values {
     /// String operators.
     String(Vec<StringValue>),
-    /// Numeric operators.
-    Numeric(Vec<Decimal>),
-    /// Date operators.
-    Date(Vec<Instant>),
-    /// `Bool`.
-    Bool(Vec<BoolValue>),
-    /// `BinaryEquals` (decoded bytes).
-    Binary(Vec<Vec<u8>>),
+    /// Numeric operators (`None`: a value that is not a number, which matches nothing).
+    Numeric(Vec<Option<Decimal>>),
+    /// Date operators (`None`: a value that is not a date, which matches nothing).
+    Date(Vec<Option<Instant>>),
+    /// `Bool` (`None`: a value that is not a boolean).
+    Bool(Vec<Option<bool>>),
+    /// `BinaryEquals`, decoded bytes (`None`: not base-64).
+    Binary(Vec<Option<Vec<u8>>>),
     /// `IpAddress` / `NotIpAddress`.
     Ip(Vec<IpNetwork>),
     /// ARN operators.
     Arn(Vec<ArnValue>),
-    /// `Null` (`true`: the key must be absent).
-    Null(Vec<bool>),
+    /// `Null` (`true`: the key must be absent; `None`: not a boolean).
+    Null(Vec<Option<bool>>),
 }
 
 impl Values {
@@ -74,6 +74,7 @@ pub struct Condition {
     key: ConditionKey,
     raw: Vec<String>,
     values: Values,
+    warnings: Vec<ConditionWarning>,
 }
 
 impl Condition {
@@ -104,12 +105,13 @@ impl Condition {
             });
         }
         let raw: Vec<String> = values.iter().map(|v| v.as_ref().to_owned()).collect();
-        let values = compile_values(operator, &raw, options)?;
+        let (values, warnings) = compile_values(operator, &raw, options)?;
         Ok(Self {
             operator,
             key,
             raw,
             values,
+            warnings,
         })
     }
 
@@ -133,6 +135,11 @@ impl Condition {
         &self.values
     }
 
+    /// Values that compiled with a warning (they match no request value).
+    pub fn warnings(&self) -> &[ConditionWarning] {
+        &self.warnings
+    }
+
     /// The positive comparison of one request value with the policy value at `index`
     /// (`StringNotEquals` answers as `StringEquals` would). `Null` has no value comparison and
     /// answers `false`. Policy variables are resolved against `ctx`.
@@ -140,10 +147,23 @@ impl Condition {
         let cmp = self.operator.base.comparison();
         match &self.values {
             Values::String(v) => v.get(index).is_some_and(|p| p.matches(request, cmp, ctx)),
-            Values::Numeric(v) => v.get(index).is_some_and(|p| p.matches(request, cmp)),
-            Values::Date(v) => v.get(index).is_some_and(|p| p.matches(request, cmp)),
-            Values::Bool(v) => v.get(index).is_some_and(|p| p.matches(request, ctx)),
-            Values::Binary(v) => v.get(index).is_some_and(|p| binary::matches(p, request)),
+            Values::Numeric(v) => v
+                .get(index)
+                .and_then(Option::as_ref)
+                .is_some_and(|p| p.matches(request, cmp)),
+            Values::Date(v) => v
+                .get(index)
+                .and_then(Option::as_ref)
+                .is_some_and(|p| p.matches(request, cmp)),
+            Values::Bool(v) => v
+                .get(index)
+                .copied()
+                .flatten()
+                .is_some_and(|p| bool::matches(p, request)),
+            Values::Binary(v) => v
+                .get(index)
+                .and_then(Option::as_ref)
+                .is_some_and(|p| binary::matches(p, request)),
             Values::Ip(v) => v.get(index).is_some_and(|p| ip::matches(p, request)),
             Values::Arn(v) => v.get(index).is_some_and(|p| p.matches(request, ctx)),
             Values::Null(_) => false,
@@ -165,7 +185,7 @@ impl Condition {
         ctx: &dyn Context,
     ) -> Outcome {
         match &self.values {
-            Values::Null(policy) => decide_null(request, policy),
+            Values::Null(policy) => decide_null(self.operator, request, policy),
             values => decide(self.operator, request, values.len(), |v, j| {
                 self.compares(v, j, ctx)
             }),
@@ -189,6 +209,7 @@ impl Condition {
                 (None, false, true) => write!(s, "`{key}` is not in the request, and a negated operator is true when its key is absent"),
                 (None, false, false) => write!(s, "`{key}` is not in the request, so `{op}` is false"),
             },
+            Reason::QualifiedNull => write!(s, "`{op}` is always {verdict}: a set qualifier on `Null` has no values to test"),
             Reason::NoValues => write!(s, "`{key}` is in the request with no values (a null data set), so `{op}` is {verdict}"),
             Reason::Presence { present, .. } => write!(
                 s,
@@ -231,113 +252,99 @@ impl Condition {
     }
 }
 
+type Compiled = (Values, Vec<ConditionWarning>);
+
 fn compile_values(
     op: Operator,
     raw: &[String],
     options: CompileOptions,
-) -> Result<Values, ConditionError> {
-    let version = if op.base.supports_variables() {
-        options.version
-    } else {
-        PolicyVersion::V2008_10_17
-    };
+) -> Result<Compiled, ConditionError> {
+    let family = op.base.family();
+    if !op.base.supports_variables() {
+        for (i, v) in raw.iter().enumerate() {
+            if Template::parse(v, options.version, i)?.is_some() {
+                return Err(ConditionError::VariableNotSupported {
+                    index: i,
+                    value: v.clone(),
+                    operator: op.to_string(),
+                });
+            }
+        }
+    }
     let cmp = op.base.comparison();
-    let no_variables = |text: &str| {
-        text.contains("${").then_some(
-            "policy variables are not supported by this operator (IAM User Guide, \"Condition operators\")",
-        )
+    let mut warnings = Vec::new();
+    // Values that IAM's validation only warns about: keep them as `None` (never matches).
+    let mut lenient = |expected: &'static str, help: &str, parse: &dyn Fn(&str) -> bool| {
+        for (i, v) in raw.iter().enumerate() {
+            if !parse(v) {
+                warnings.push(ConditionWarning {
+                    index: i,
+                    value: v.clone(),
+                    operator: op.to_string(),
+                    expected,
+                    help: Some(help.to_owned()),
+                });
+            }
+        }
     };
-    let each = |f: &dyn Fn(usize, &str) -> Result<(), ConditionError>| {
-        raw.iter().enumerate().try_for_each(|(i, v)| f(i, v))
-    };
-    Ok(match op.base.family() {
+    let values = match family {
         Family::String => Values::String(
             raw.iter()
                 .enumerate()
-                .map(|(i, v)| Ok(StringValue::compile(v, cmp, Template::parse(v, version, i)?)))
+                .map(|(i, v)| Ok(StringValue::compile(v, cmp, Template::parse(v, options.version, i)?)))
                 .collect::<Result<_, ConditionError>>()?,
         ),
         Family::Numeric => {
-            each(&|i, v| {
-                Decimal::parse(v).map(|_| ()).ok_or_else(|| {
-                    invalid(op, i, v, "number", "expected an integer or decimal such as `3600` or `0.5`", no_variables(v))
-                })
-            })?;
-            Values::Numeric(raw.iter().filter_map(|v| Decimal::parse(v)).collect())
+            lenient("number", "write an integer or decimal such as `3600` or `0.5`", &|v| Decimal::parse(v).is_some());
+            Values::Numeric(raw.iter().map(|v| Decimal::parse(v)).collect())
         }
         Family::Date => {
-            each(&|i, v| {
-                Instant::parse(v).map(|_| ()).ok_or_else(|| {
-                    invalid(
-                        op,
-                        i,
-                        v,
-                        "date",
-                        "expected an ISO 8601 date/time or epoch seconds",
-                        no_variables(v).or(Some("write e.g. `2026-01-01T00:00:00Z`, `2026-01-01` or `1767225600`")),
-                    )
-                })
-            })?;
-            Values::Date(raw.iter().filter_map(|v| Instant::parse(v)).collect())
+            lenient("date", "write an ISO 8601 date/time or epoch seconds, e.g. `2026-01-01T00:00:00Z`, `2026-01-01` or `1767225600`", &|v| Instant::parse(v).is_some());
+            Values::Date(raw.iter().map(|v| Instant::parse(v)).collect())
         }
-        Family::Bool => Values::Bool(
-            raw.iter()
-                .enumerate()
-                .map(|(i, v)| match Template::parse(v, version, i)? {
-                    Some(t) => Ok(BoolValue::Template(t)),
-                    None => parse_bool(v).map(BoolValue::Literal).ok_or_else(|| {
-                        invalid(op, i, v, "boolean", "expected `true` or `false`", None)
-                    }),
-                })
-                .collect::<Result<_, ConditionError>>()?,
-        ),
-        Family::Binary => Values::Binary(
-            raw.iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    binary::decode(v).ok_or_else(|| {
-                        invalid(op, i, v, "base-64 value", "it does not decode as standard base-64", no_variables(v))
-                    })
-                })
-                .collect::<Result<_, _>>()?,
-        ),
+        Family::Bool => {
+            lenient("boolean", "write `true` or `false`", &|v| parse_bool(v).is_some());
+            Values::Bool(raw.iter().map(|v| parse_bool(v)).collect())
+        }
+        Family::Null => {
+            lenient("boolean", "`Null` takes `true` (the key must be absent) or `false` (it must be present)", &|v| parse_bool(v).is_some());
+            Values::Null(raw.iter().map(|v| parse_bool(v)).collect())
+        }
+        Family::Binary => {
+            lenient("base-64 value", "write the bytes in standard base-64 with padding, e.g. `QmluYXJ5`", &|v| binary::decode(v).is_some());
+            Values::Binary(raw.iter().map(|v| binary::decode(v)).collect())
+        }
+        // IAM's validation treats a bad IP range as an ERROR (`TYPE_MISMATCH_IP_RANGE`).
         Family::Ip => Values::Ip(
             raw.iter()
                 .enumerate()
                 .map(|(i, v)| {
                     ip::parse_network(v).map_err(|e| {
+                        invalid(op, i, v, "IP address or CIDR", e, Some("write e.g. `203.0.113.0/24`, `203.0.113.7` or `2001:db8::/32`"))
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        // An ARN operator compares six components; without six there is nothing AWS documents
+        // to compare, so trustsim refuses rather than guess.
+        Family::Arn => Values::Arn(
+            raw.iter()
+                .enumerate()
+                .map(|(i, v)| match Template::parse(v, options.version, i)? {
+                    Some(t) => Ok(ArnValue::Template(t)),
+                    None => ArnPattern::parse(v).map(|p| ArnValue::Literal(Box::new(p))).map_err(|e| {
                         invalid(
                             op,
                             i,
                             v,
-                            "IP address or CIDR",
+                            "ARN",
                             e,
-                            no_variables(v).or(Some("write e.g. `203.0.113.0/24`, `203.0.113.7` or `2001:db8::/32`")),
+                            Some("write e.g. `arn:aws:events:*:111122223333:rule/*`, or use `StringLike` for a pattern that is not an ARN"),
                         )
-                    })
-                })
-                .collect::<Result<_, _>>()?,
-        ),
-        Family::Arn => Values::Arn(
-            raw.iter()
-                .enumerate()
-                .map(|(i, v)| match Template::parse(v, version, i)? {
-                    Some(t) => Ok(ArnValue::Template(t)),
-                    None => ArnPattern::parse(v).map(|p| ArnValue::Literal(Box::new(p))).map_err(|e| {
-                        invalid(op, i, v, "ARN", e, Some("write e.g. `arn:aws:events:*:111122223333:rule/*`"))
                     }),
                 })
                 .collect::<Result<_, ConditionError>>()?,
         ),
-        Family::Null => Values::Null(
-            raw.iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    parse_bool(v).ok_or_else(|| {
-                        invalid(op, i, v, "boolean", "`Null` takes `true` (key absent) or `false` (key present)", None)
-                    })
-                })
-                .collect::<Result<_, _>>()?,
-        ),
-    })
+    };
+    Ok((values, warnings))
 }

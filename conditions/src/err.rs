@@ -66,6 +66,20 @@ pub enum ConditionError {
         #[help]
         help: Option<String>,
     },
+    /// A policy variable in an operator that does not take them.
+    #[error("`{operator}` does not support policy variables, but `{value}` uses one")]
+    #[diagnostic(
+        code(trustsim::condition::variable_not_supported),
+        help("policy variables work only with String and ARN operators (IAM User Guide, \"IAM policy elements: Variables and tags\")")
+    )]
+    VariableNotSupported {
+        /// Position of the value in the condition's value list.
+        index: usize,
+        /// The value as written.
+        value: String,
+        /// The operator as written.
+        operator: String,
+    },
     /// A `${...}` in a value that is not a well-formed policy variable.
     #[error("`{value}` has a malformed policy variable: {reason}")]
     #[diagnostic(
@@ -88,8 +102,31 @@ impl ConditionError {
     pub fn value_index(&self) -> Option<usize> {
         match self {
             ConditionError::InvalidValue { index, .. }
-            | ConditionError::InvalidVariable { index, .. } => Some(*index),
+            | ConditionError::InvalidVariable { index, .. }
+            | ConditionError::VariableNotSupported { index, .. } => Some(*index),
             _ => None,
         }
     }
+}
+
+/// A policy value that IAM's policy validation flags only as a warning (a date, number, boolean
+/// or base-64 value that does not parse: checks `TYPE_MISMATCH_DATE`, `TYPE_MISMATCH_NUMBER`,
+/// `TYPE_MISMATCH_BOOLEAN`, `TYPE_MISMATCH_STRING` are GENERAL_WARNINGs in the IAM User Guide's
+/// "IAM Access Analyzer policy check reference"). The condition compiles; the value matches no
+/// request value.
+#[derive(Clone, Debug, PartialEq, Eq, Error, miette::Diagnostic)]
+#[error("`{value}` is not a valid {expected} for `{operator}`, so it matches no request value")]
+#[diagnostic(code(trustsim::condition::value_never_matches))]
+pub struct ConditionWarning {
+    /// Position of the value in the condition's value list.
+    pub index: usize,
+    /// The value as written.
+    pub value: String,
+    /// The operator as written.
+    pub operator: String,
+    /// What kind of value the operator takes.
+    pub expected: &'static str,
+    /// How to write a valid value.
+    #[help]
+    pub help: Option<String>,
 }

@@ -89,11 +89,20 @@ pub trait Context {
     fn get(&self, key: &ConditionKey) -> Option<&[String]> {
         self.get_folded(key.folded())
     }
+
+    /// Whether the key was given as a multivalued key (even with one value). Policy variables
+    /// cannot read such a key.
+    fn is_multivalued(&self, _folded: &str) -> bool {
+        false
+    }
 }
 
 impl<C: Context + ?Sized> Context for &C {
     fn get_folded(&self, folded: &str) -> Option<&[String]> {
         (**self).get_folded(folded)
+    }
+    fn is_multivalued(&self, folded: &str) -> bool {
+        (**self).is_multivalued(folded)
     }
 }
 
@@ -107,6 +116,7 @@ pub struct ContextMap {
 struct Entry {
     name: String,
     values: Vec<String>,
+    multivalued: bool,
 }
 
 impl ContextMap {
@@ -117,7 +127,15 @@ impl ContextMap {
 
     /// Sets a single-valued key, replacing any earlier value (keys compare case-insensitively).
     pub fn insert(&mut self, key: &str, value: impl Into<String>) -> &mut Self {
-        self.insert_many(key, [value.into()])
+        self.entries.insert(
+            fold(key),
+            Entry {
+                name: key.to_owned(),
+                values: vec![value.into()],
+                multivalued: false,
+            },
+        );
+        self
     }
 
     /// Sets a multivalued key (an empty iterator makes the key present with no values).
@@ -131,6 +149,7 @@ impl ContextMap {
             Entry {
                 name: key.to_owned(),
                 values: values.into_iter().map(Into::into).collect(),
+                multivalued: true,
             },
         );
         self
@@ -147,14 +166,14 @@ impl ContextMap {
         self.entries.contains_key(&fold(key))
     }
 
-    /// The keys present, with the spelling they were first given in, and their values, sorted
-    /// by folded name.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
+    /// The keys present, with the spelling they were given in, their values, and whether each
+    /// is multivalued, sorted by folded name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[String], bool)> {
         let mut entries: Vec<(&String, &Entry)> = self.entries.iter().collect();
         entries.sort_by(|a, b| a.0.cmp(b.0));
         entries
             .into_iter()
-            .map(|(_, e)| (e.name.as_str(), e.values.as_slice()))
+            .map(|(_, e)| (e.name.as_str(), e.values.as_slice(), e.multivalued))
     }
 
     /// Number of keys present.
@@ -171,5 +190,8 @@ impl ContextMap {
 impl Context for ContextMap {
     fn get_folded(&self, folded: &str) -> Option<&[String]> {
         self.entries.get(folded).map(|e| e.values.as_slice())
+    }
+    fn is_multivalued(&self, folded: &str) -> bool {
+        self.entries.get(folded).is_some_and(|e| e.multivalued)
     }
 }

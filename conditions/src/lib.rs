@@ -42,7 +42,7 @@ pub mod wildcard;
 
 pub use apply::{Outcome, Reason};
 pub use condition::{CompileOptions, Condition, Values};
-pub use err::ConditionError;
+pub use err::{ConditionError, ConditionWarning};
 pub use key::{ConditionKey, Context, ContextMap};
 pub use operator::{BaseOperator, Comparison, Family, Operator, SetQualifier};
 pub use variables::PolicyVersion;

@@ -156,19 +156,21 @@ impl BaseOperator {
             B::NumericLessThan | B::DateLessThan => Comparison::LessThan,
             B::NumericLessThanEquals | B::DateLessThanEquals => Comparison::LessThanEquals,
             B::NumericGreaterThan | B::DateGreaterThan => Comparison::GreaterThan,
-            B::NumericGreaterThanEquals | B::DateGreaterThanEquals => {
-                Comparison::GreaterThanEquals
-            }
+            B::NumericGreaterThanEquals | B::DateGreaterThanEquals => Comparison::GreaterThanEquals,
             B::IpAddress | B::NotIpAddress => Comparison::InNetwork,
             B::Null => Comparison::Presence,
         }
     }
 
-    /// Whether the operator's policy values may contain policy variables. AWS: IAM User Guide,
-    /// "IAM JSON policy elements: Condition operators": the tables of each family state "Policy
-    /// variables: Supported" for String, Boolean and ARN operators only.
+    /// Whether the operator's policy values may contain policy variables: String and ARN
+    /// operators only. AWS: IAM User Guide, "IAM policy elements: Variables and tags", section
+    /// "Where you can use policy variables" ("You can't use a policy variable with other
+    /// operators, such as Numeric, Date, Boolean, Binary, IP Address, or Null operators"), and
+    /// the policy validation check `INVALID_VARIABLE_FOR_OPERATOR` (an ERROR). The "Condition
+    /// operators" page's Boolean section says "Policy variables – Supported"; the two AWS pages
+    /// disagree, and trustsim follows the specific one and reports an error rather than guess.
     pub fn supports_variables(self) -> bool {
-        matches!(self.family(), Family::String | Family::Bool | Family::Arn)
+        matches!(self.family(), Family::String | Family::Arn)
     }
 }
 
@@ -345,7 +347,11 @@ mod tests {
 
     #[test]
     fn parses_every_combination() {
-        for q in [None, Some(SetQualifier::ForAllValues), Some(SetQualifier::ForAnyValue)] {
+        for q in [
+            None,
+            Some(SetQualifier::ForAllValues),
+            Some(SetQualifier::ForAnyValue),
+        ] {
             for base in BaseOperator::ALL {
                 for if_exists in [false, true] {
                     let op = Operator {
@@ -370,17 +376,26 @@ mod tests {
     #[test]
     fn ignore_case_is_not_read_as_equals_plus_suffix() {
         let op = Operator::parse("StringEqualsIgnoreCaseIfExists").ok();
-        assert_eq!(op.map(|o| (o.base, o.if_exists)), Some((BaseOperator::StringEqualsIgnoreCase, true)));
+        assert_eq!(
+            op.map(|o| (o.base, o.if_exists)),
+            Some((BaseOperator::StringEqualsIgnoreCase, true))
+        );
     }
 
     #[test]
     fn unknown_names_get_suggestions() {
         let err = Operator::parse("stringequals").err();
-        assert!(matches!(err, Some(ConditionError::UnknownOperator { suggestion: Some(ref s), .. }) if s == "StringEquals"));
+        assert!(
+            matches!(err, Some(ConditionError::UnknownOperator { suggestion: Some(ref s), .. }) if s == "StringEquals")
+        );
         let err = Operator::parse("StringEqual").err();
-        assert!(matches!(err, Some(ConditionError::UnknownOperator { suggestion: Some(ref s), .. }) if s == "StringEquals"));
+        assert!(
+            matches!(err, Some(ConditionError::UnknownOperator { suggestion: Some(ref s), .. }) if s == "StringEquals")
+        );
         let err = Operator::parse("ForAllValue:StringLike").err();
-        assert!(matches!(err, Some(ConditionError::UnknownOperator { suggestion: Some(ref s), .. }) if s == "ForAllValues:StringLike"));
+        assert!(
+            matches!(err, Some(ConditionError::UnknownOperator { suggestion: Some(ref s), .. }) if s == "ForAllValues:StringLike")
+        );
         assert!(Operator::parse("Frobnicate").is_err());
         assert!(Operator::parse("StringEqualsIfExistsIfExists").is_err());
         assert!(Operator::parse(" StringEquals").is_err());

@@ -7,7 +7,12 @@
 //! special characters stand for a literal `*`, `?` and `$`; "To add a default value to a
 //! variable, surround the default value with single quotes (' '), and separate the variable text
 //! and the default value with a comma and space (, )"; and a variable whose key is not present in
-//! the request (with no default) makes the value that uses it match nothing.
+//! the request (with no default) makes the value that uses it match nothing ("Policy variables
+//! with no value": positive operators "do not match", negated ones "do match against a null
+//! value"). A multivalued key cannot be a variable ("You can't use a multivalued condition key as
+//! a variable"). The syntax errors follow the policy validation checks `MISSING_BRACE_IN_VARIABLE`,
+//! `EMPTY_VARIABLE`, `UNSUPPORTED_SPACE_IN_VARIABLE` and `MISSING_QUOTE_IN_VARIABLE` (IAM User
+//! Guide, "IAM Access Analyzer policy check reference").
 
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_till, take_while1};
@@ -77,16 +82,20 @@ impl Template {
             if !before.is_empty() {
                 pieces.push(Piece::Text(before.to_owned()));
             }
-            let end = after.find('}').ok_or_else(|| ConditionError::InvalidVariable {
-                index,
-                value: text.to_owned(),
-                reason: "`${` is not closed by `}`".to_owned(),
-            })?;
+            let end = after
+                .find('}')
+                .ok_or_else(|| ConditionError::InvalidVariable {
+                    index,
+                    value: text.to_owned(),
+                    reason: "`${` is not closed by `}`".to_owned(),
+                })?;
             let (body, tail) = after.split_at(end + 1);
-            pieces.push(parse_variable(body).map_err(|reason| ConditionError::InvalidVariable {
-                index,
-                value: text.to_owned(),
-                reason,
+            pieces.push(parse_variable(body).map_err(|reason| {
+                ConditionError::InvalidVariable {
+                    index,
+                    value: text.to_owned(),
+                    reason,
+                }
             })?);
             rest = tail;
         }
@@ -156,9 +165,13 @@ impl Template {
 /// information that you can use for policy variables": a key that is not present (and has no
 /// default) cannot be substituted. A multivalued key has no single value to substitute, so it
 /// is treated the same way.
-fn resolve<'a>(key: &ConditionKey, default: &'a Option<String>, ctx: &'a dyn Context) -> Resolved<'a> {
+fn resolve<'a>(
+    key: &ConditionKey,
+    default: &'a Option<String>,
+    ctx: &'a dyn Context,
+) -> Resolved<'a> {
     match ctx.get(key) {
-        Some([one]) => Resolved::Text(one),
+        Some([one]) if !ctx.is_multivalued(key.folded()) => Resolved::Text(one),
         Some(_) => Resolved::Missing,
         None => match default {
             Some(d) => Resolved::Text(d),
@@ -193,16 +206,13 @@ fn special(input: &str) -> IResult<&str, VarResult> {
 fn named(input: &str) -> IResult<&str, VarResult> {
     map(
         tuple((
-            space0,
             take_while1(|c: char| !matches!(c, '}' | ',' | '\'' | '$' | '{') && !c.is_whitespace()),
-            space0,
             opt(preceded(
                 tuple((ch(','), space0)),
                 delimited(ch('\''), take_till(|c| c == '\''), ch('\'')),
             )),
-            space0,
         )),
-        |(_, name, _, default, _): (&str, &str, &str, Option<&str>, &str)| {
+        |(name, default): (&str, Option<&str>)| {
             ConditionKey::new(name)
                 .map(|key| Piece::Variable {
                     key,
@@ -229,12 +239,31 @@ mod tests {
     fn substitutes_and_defaults() {
         let mut ctx = ContextMap::new();
         ctx.insert("aws:username", "alice");
-        assert_eq!(t("home/${aws:username}/*").resolve_text(&ctx).as_deref(), Some("home/alice/*"));
-        assert_eq!(t("${AWS:UserName}").resolve_text(&ctx).as_deref(), Some("alice"));
-        assert_eq!(t("${aws:PrincipalTag/team, 'none'}").resolve_text(&ctx).as_deref(), Some("none"));
-        assert_eq!(t("${aws:PrincipalTag/team,'none'}").resolve_text(&ctx).as_deref(), Some("none"));
+        assert_eq!(
+            t("home/${aws:username}/*").resolve_text(&ctx).as_deref(),
+            Some("home/alice/*")
+        );
+        assert_eq!(
+            t("${AWS:UserName}").resolve_text(&ctx).as_deref(),
+            Some("alice")
+        );
+        assert_eq!(
+            t("${aws:PrincipalTag/team, 'none'}")
+                .resolve_text(&ctx)
+                .as_deref(),
+            Some("none")
+        );
+        assert_eq!(
+            t("${aws:PrincipalTag/team,'none'}")
+                .resolve_text(&ctx)
+                .as_deref(),
+            Some("none")
+        );
         assert_eq!(t("${aws:PrincipalTag/team}").resolve_text(&ctx), None);
-        assert_eq!(t("a${*}b${?}c${$}").resolve_text(&ctx).as_deref(), Some("a*b?c$"));
+        assert_eq!(
+            t("a${*}b${?}c${$}").resolve_text(&ctx).as_deref(),
+            Some("a*b?c$")
+        );
     }
 
     #[test]
@@ -246,15 +275,32 @@ mod tests {
 
     #[test]
     fn old_version_and_plain_text_are_not_templates() {
-        assert_eq!(Template::parse("${aws:username}", PolicyVersion::V2008_10_17, 0), Ok(None));
-        assert_eq!(Template::parse("$100", PolicyVersion::V2012_10_17, 0), Ok(None));
+        assert_eq!(
+            Template::parse("${aws:username}", PolicyVersion::V2008_10_17, 0),
+            Ok(None)
+        );
+        assert_eq!(
+            Template::parse("$100", PolicyVersion::V2012_10_17, 0),
+            Ok(None)
+        );
     }
 
     #[test]
     fn malformed_variables_are_errors() {
-        for bad in ["${aws:username", "${}", "${a b}", "${aws:username, none}", "${aws:username, 'x'"] {
+        for bad in [
+            "${aws:username",
+            "${}",
+            "${a b}",
+            "${ aws:username}",
+            "${aws:username }",
+            "${aws:username, none}",
+            "${aws:username, 'x'",
+        ] {
             assert!(
-                matches!(Template::parse(bad, PolicyVersion::V2012_10_17, 3), Err(ConditionError::InvalidVariable { index: 3, .. })),
+                matches!(
+                    Template::parse(bad, PolicyVersion::V2012_10_17, 3),
+                    Err(ConditionError::InvalidVariable { index: 3, .. })
+                ),
                 "{bad}"
             );
         }

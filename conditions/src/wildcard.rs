@@ -234,7 +234,9 @@ impl Automaton {
     fn mask(&self, c: char) -> &[u64] {
         if c.is_ascii() {
             let start = (c as usize) * self.words;
-            self.ascii.get(start..start + self.words).unwrap_or(&self.any_one)
+            self.ascii
+                .get(start..start + self.words)
+                .unwrap_or(&self.any_one)
         } else {
             match self.other.binary_search_by(|(k, _)| k.cmp(&c)) {
                 Ok(pos) => self.other.get(pos).map_or(&self.any_one[..], |(_, m)| m),

@@ -104,12 +104,18 @@ mod tests {
     #[test]
     fn wildcards_stay_inside_their_component() {
         let p = ArnPattern::parse("arn:aws:iam::*:role/*").ok();
-        assert!(p.as_ref().is_some_and(|p| p.matches("arn:aws:iam::123456789012:role/a/b:c")));
+        assert!(p
+            .as_ref()
+            .is_some_and(|p| p.matches("arn:aws:iam::123456789012:role/a/b:c")));
         // `*` in the account component cannot swallow the colon before the resource.
         let p = ArnPattern::parse("arn:aws:iam::*").ok();
         assert!(p.is_none());
         let p = ArnPattern::parse("arn:aws:sns:*:123456789012:*").ok();
-        assert!(p.as_ref().is_some_and(|p| !p.matches("arn:aws:sns:us-east-1:999:123456789012:x")));
-        assert!(p.as_ref().is_some_and(|p| p.matches("arn:aws:sns:us-east-1:123456789012:topic:sub")));
+        assert!(p
+            .as_ref()
+            .is_some_and(|p| !p.matches("arn:aws:sns:us-east-1:999:123456789012:x")));
+        assert!(p
+            .as_ref()
+            .is_some_and(|p| p.matches("arn:aws:sns:us-east-1:123456789012:topic:sub")));
     }
 }

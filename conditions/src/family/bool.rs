@@ -1,22 +1,11 @@
 //! `Bool`.
 //!
 //! AWS: IAM User Guide, "IAM JSON policy elements: Condition operators", section "Boolean
-//! condition operators": compares a key to `true` or `false`; policy variables are supported.
-//! Values are read without regard to case (`True`, `TRUE`), on both sides. A policy value that is
-//! neither is rejected when the condition is compiled; a request value that is neither matches
-//! nothing.
-
-use crate::key::Context;
-use crate::variables::Template;
-
-/// A compiled `Bool` value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum BoolValue {
-    /// `true` or `false`.
-    Literal(bool),
-    /// A policy variable, read as a boolean per request.
-    Template(Template),
-}
+//! condition operators": compares a key to `true` or `false`. Policy variables are not taken (see
+//! [`crate::operator::BaseOperator::supports_variables`]). Values are read without regard to case
+//! (`True`, `TRUE`) on both sides: the documentation is silent on case, and `true`/`false` are
+//! JSON literals that a policy may also write unquoted. A policy value that is neither compiles
+//! with a warning and matches nothing; so does a request value that is neither.
 
 /// Reads `true` / `false` in any case.
 pub fn parse_bool(text: &str) -> Option<bool> {
@@ -29,18 +18,7 @@ pub fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
-impl BoolValue {
-    /// Does `request` compare true with this value?
-    pub fn matches(&self, request: &str, ctx: &dyn Context) -> bool {
-        let Some(r) = parse_bool(request) else {
-            return false;
-        };
-        match self {
-            BoolValue::Literal(b) => r == *b,
-            BoolValue::Template(t) => t
-                .resolve_text(ctx)
-                .and_then(|v| parse_bool(&v))
-                .is_some_and(|b| b == r),
-        }
-    }
+/// Does the request value equal the policy's boolean?
+pub fn matches(policy: bool, request: &str) -> bool {
+    parse_bool(request) == Some(policy)
 }

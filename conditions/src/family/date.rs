@@ -167,8 +167,12 @@ fn parse_iso(text: &str) -> Option<Instant> {
     if !c.done() {
         return None;
     }
-    let days = date.signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days();
-    Some(Instant(i128::from(days * 86_400 + secs_of_day) * NANOS + nanos))
+    let days = date
+        .signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1)?)
+        .num_days();
+    Some(Instant(
+        i128::from(days * 86_400 + secs_of_day) * NANOS + nanos,
+    ))
 }
 
 /// A time-zone designator, as seconds east of UTC.
@@ -185,7 +189,11 @@ fn offset(c: &mut Cursor<'_>) -> Option<i64> {
     };
     let h = c.digits(2)?;
     let had_colon = c.eat(':');
-    let m = if had_colon || !c.done() { c.digits(2)? } else { 0 };
+    let m = if had_colon || !c.done() {
+        c.digits(2)?
+    } else {
+        0
+    };
     if h > 23 || m > 59 {
         return None;
     }
@@ -216,7 +224,19 @@ mod tests {
 
     #[test]
     fn rejects_non_dates() {
-        for bad in ["", "yesterday", "2020-13-01", "2020-02-30", "2020-01-01T25:00:00Z", "2020-01-01 00:00:00", "2020-01-01T00:00:00X", "2020/01/01", "1.", "2020-01-01T00:00:00.Z", "-"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2020-13-01",
+            "2020-02-30",
+            "2020-01-01T25:00:00Z",
+            "2020-01-01 00:00:00",
+            "2020-01-01T00:00:00X",
+            "2020/01/01",
+            "1.",
+            "2020-01-01T00:00:00.Z",
+            "-",
+        ] {
             assert!(Instant::parse(bad).is_none(), "{bad}");
         }
     }

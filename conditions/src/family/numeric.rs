@@ -138,7 +138,11 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> DecimalRef<'_> {
-        DecimalRef::parse(s).unwrap_or(DecimalRef { negative: false, int: "NaN", frac: "" })
+        DecimalRef::parse(s).unwrap_or(DecimalRef {
+            negative: false,
+            int: "NaN",
+            frac: "",
+        })
     }
 
     #[test]
@@ -149,12 +153,17 @@ mod tests {
         assert_eq!(d("9").cmp(&d("10")), Ordering::Less);
         assert_eq!(d("-9").cmp(&d("-10")), Ordering::Greater);
         assert_eq!(d("1.05").cmp(&d("1.5")), Ordering::Less);
-        assert_eq!(d("12345678901234567890.1").cmp(&d("12345678901234567890.01")), Ordering::Greater);
+        assert_eq!(
+            d("12345678901234567890.1").cmp(&d("12345678901234567890.01")),
+            Ordering::Greater
+        );
     }
 
     #[test]
     fn rejects_non_numbers() {
-        for bad in ["", "-", "+", ".", "1e3", "1.2.3", " 1", "0x10", "NaN", "1,000", "--1"] {
+        for bad in [
+            "", "-", "+", ".", "1e3", "1.2.3", " 1", "0x10", "NaN", "1,000", "--1",
+        ] {
             assert!(DecimalRef::parse(bad).is_none(), "{bad}");
         }
     }
