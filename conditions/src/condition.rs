@@ -91,19 +91,16 @@ impl Condition {
         Self::new(operator, key, values, options)
     }
 
-    /// Compiles the values of an already-parsed operator and key.
+    /// Compiles the values of an already-parsed operator and key. An empty list of values is
+    /// accepted, as IAM accepts it (policy validation check `EMPTY_ARRAY_CONDITION` is a
+    /// suggestion): no value can then match, so a positive operator is false and a negated one
+    /// true for a present key.
     pub fn new<S: AsRef<str>>(
         operator: Operator,
         key: ConditionKey,
         values: &[S],
         options: CompileOptions,
     ) -> Result<Self, ConditionError> {
-        if values.is_empty() {
-            return Err(ConditionError::NoValues {
-                operator: operator.to_string(),
-                key: key.as_str().to_owned(),
-            });
-        }
         let raw: Vec<String> = values.iter().map(|v| v.as_ref().to_owned()).collect();
         let (values, warnings) = compile_values(operator, &raw, options)?;
         Ok(Self {

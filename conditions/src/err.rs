@@ -36,18 +36,6 @@ pub enum ConditionError {
         /// What is wrong with it.
         reason: String,
     },
-    /// The key has an empty list of values.
-    #[error("`{operator}` on `{key}` has no values")]
-    #[diagnostic(
-        code(trustsim::condition::no_values),
-        help("give at least one value, e.g. `\"{key}\": \"value\"`")
-    )]
-    NoValues {
-        /// The operator as written.
-        operator: String,
-        /// The key as written.
-        key: String,
-    },
     /// A policy value that does not parse for its operator (a date that is not a date, ...).
     #[error("`{value}` is not a valid {expected} for `{operator}`: {reason}")]
     #[diagnostic(code(trustsim::condition::invalid_value))]

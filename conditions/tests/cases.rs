@@ -93,7 +93,6 @@ fn error_name(e: &ConditionError) -> &'static str {
         ConditionError::UnknownOperator { .. } => "UnknownOperator",
         ConditionError::NullIfExists { .. } => "NullIfExists",
         ConditionError::InvalidKey { .. } => "InvalidKey",
-        ConditionError::NoValues { .. } => "NoValues",
         ConditionError::InvalidValue { .. } => "InvalidValue",
         ConditionError::InvalidVariable { .. } => "InvalidVariable",
         ConditionError::VariableNotSupported { .. } => "VariableNotSupported",

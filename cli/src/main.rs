@@ -1,0 +1,42 @@
+//! `trustsim`: who can assume this AWS IAM role?
+//!
+//! The binary is thin: arguments are parsed (clap), turned into a validated request early, and
+//! handed to the library crates. See `docs/cli.md`.
+
+mod context_arg;
+mod eval_cmd;
+mod human;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Who can assume this AWS IAM role?
+#[derive(Parser, Debug)]
+#[command(name = "trustsim", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Evaluate a simulated AssumeRole request against a trust policy.
+    Eval(eval_cmd::EvalArgs),
+}
+
+/// Output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text (the default on a terminal).
+    Human,
+    /// The JSON of the contract (the default otherwise).
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Eval(args) => eval_cmd::run(&args),
+    }
+}

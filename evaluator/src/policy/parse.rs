@@ -1,0 +1,519 @@
+//! From a JSON value to a validated [`TrustPolicy`]. Every error names the JSON Pointer of the
+//! element at fault.
+
+use serde_json::{Map, Value};
+use trustsim_conditions::{CompileOptions, Condition, ConditionError, ConditionKey, Operator};
+
+use super::action::{ActionPattern, ActionSet};
+use super::err::{PolicyError, PolicyWarning};
+use super::keys::{self, KeyCheck};
+use super::{ConditionEntry, Effect, PolicyPrincipal, PrincipalEntry, Statement, TrustPolicy};
+use crate::pointer::Pointer;
+use crate::principal::{is_federated_name, IamIdentity};
+
+/// Limits that keep hostile documents from exhausting memory or time.
+const MAX_STATEMENTS: usize = 1000;
+const MAX_VALUES: usize = 10_000;
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn expect_object<'a>(
+    v: &'a Value,
+    at: &Pointer,
+    what: &str,
+) -> Result<&'a Map<String, Value>, PolicyError> {
+    v.as_object().ok_or_else(|| {
+        PolicyError::new(
+            at.clone(),
+            format!("{what} must be an object, not {}", kind(v)),
+        )
+    })
+}
+
+fn expect_string<'a>(v: &'a Value, at: &Pointer, what: &str) -> Result<&'a str, PolicyError> {
+    v.as_str().ok_or_else(|| {
+        PolicyError::new(
+            at.clone(),
+            format!("{what} must be a string, not {}", kind(v)),
+        )
+    })
+}
+
+/// A string or a non-empty list of strings, each with its pointer.
+fn string_list<'a>(
+    v: &'a Value,
+    at: &Pointer,
+    what: &str,
+) -> Result<Vec<(&'a str, Pointer)>, PolicyError> {
+    match v {
+        Value::String(s) => Ok(vec![(s.as_str(), at.clone())]),
+        Value::Array(items) if items.is_empty() => Err(PolicyError::new(
+            at.clone(),
+            format!("{what} is an empty list"),
+        )
+        .help("give at least one value")),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let p = at.index(i);
+                expect_string(item, &p, what).map(|s| (s, p))
+            })
+            .collect(),
+        other => Err(PolicyError::new(
+            at.clone(),
+            format!(
+                "{what} must be a string or a list of strings, not {}",
+                kind(other)
+            ),
+        )),
+    }
+}
+
+pub(super) fn policy(value: &Value) -> Result<TrustPolicy, PolicyError> {
+    let root = Pointer::root();
+    let doc = expect_object(value, &root, "a trust policy")?;
+    let mut warnings = Vec::new();
+    let mut version = None;
+    let mut id = None;
+    let mut statement = None;
+    for (k, v) in doc {
+        let at = root.key(k);
+        match k.as_str() {
+            "Version" => {
+                let s = expect_string(v, &at, "`Version`")?;
+                if s != "2012-10-17" && s != "2008-10-17" {
+                    return Err(PolicyError::new(at, format!("`{s}` is not a policy language version"))
+                        .help("use \"2012-10-17\" (IAM User Guide, \"IAM JSON policy elements: Version\")"));
+                }
+                version = Some(s.to_owned());
+            }
+            "Id" => id = Some(expect_string(v, &at, "`Id`")?.to_owned()),
+            "Statement" => statement = Some((v, at)),
+            other => return Err(unknown_element(&at, other, &["Version", "Id", "Statement"])),
+        }
+    }
+    let Some((statement, at)) = statement else {
+        return Err(PolicyError::new(root, "the policy has no `Statement`")
+            .help("add \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {...}, \"Action\": \"sts:AssumeRole\"}]"));
+    };
+    if version.is_none() {
+        warnings.push(PolicyWarning {
+            pointer: Pointer::root(),
+            message: "no `Version`: policy variables such as ${aws:username} are read as literal text; add \"Version\": \"2012-10-17\"".to_owned(),
+        });
+    }
+    let options = CompileOptions {
+        version: match version.as_deref() {
+            Some("2012-10-17") => trustsim_conditions::PolicyVersion::V2012_10_17,
+            _ => trustsim_conditions::PolicyVersion::V2008_10_17,
+        },
+    };
+    let items: Vec<(&Value, Pointer)> = match statement {
+        Value::Array(list) => list
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s, at.index(i)))
+            .collect(),
+        Value::Object(_) => vec![(statement, at.clone())],
+        other => {
+            return Err(PolicyError::new(
+                at,
+                format!(
+                    "`Statement` must be an object or a list of objects, not {}",
+                    kind(other)
+                ),
+            ))
+        }
+    };
+    if items.len() > MAX_STATEMENTS {
+        return Err(PolicyError::new(
+            at,
+            format!(
+                "{} statements is more than trustsim reads (at most {MAX_STATEMENTS})",
+                items.len()
+            ),
+        ));
+    }
+    if items.is_empty() {
+        warnings.push(PolicyWarning {
+            pointer: at.clone(),
+            message: "`Statement` is empty, so the policy trusts no one".to_owned(),
+        });
+    }
+    let mut statements = Vec::with_capacity(items.len());
+    let mut sids: Vec<(String, Pointer)> = Vec::new();
+    for (index, (value, p)) in items.into_iter().enumerate() {
+        let s = statement_of(value, &p, index, options, &mut warnings)?;
+        if let Some(sid) = &s.sid {
+            if !sid.is_empty() {
+                if let Some((_, first)) = sids.iter().find(|(x, _)| x == sid) {
+                    return Err(PolicyError::new(p.key("Sid"), format!("the Sid `{sid}` is used twice (first at {first})"))
+                        .help("Sids must be unique within a policy (IAM User Guide, \"IAM JSON policy elements: Sid\")"));
+                }
+                sids.push((sid.clone(), p.key("Sid")));
+            }
+        }
+        statements.push(s);
+    }
+    Ok(TrustPolicy {
+        version,
+        id,
+        statements,
+        warnings,
+    })
+}
+
+fn unknown_element(at: &Pointer, name: &str, known: &[&str]) -> PolicyError {
+    let lower = name.to_ascii_lowercase();
+    let help = match known.iter().find(|k| k.to_ascii_lowercase() == lower) {
+        Some(k) => format!("element names are case-sensitive: write `{k}`"),
+        None => format!(
+            "the elements allowed here are {}",
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    PolicyError::new(at.clone(), format!("unknown element `{name}`")).help(help)
+}
+
+fn statement_of(
+    value: &Value,
+    at: &Pointer,
+    index: usize,
+    options: CompileOptions,
+    warnings: &mut Vec<PolicyWarning>,
+) -> Result<Statement, PolicyError> {
+    let obj = expect_object(value, at, "a statement")?;
+    let mut sid = None;
+    let mut effect = None;
+    let mut principals = None;
+    let mut actions = None;
+    let mut conditions = Vec::new();
+    for (k, v) in obj {
+        let p = at.key(k);
+        match k.as_str() {
+            "Sid" => {
+                let s = expect_string(v, &p, "`Sid`")?;
+                if !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    return Err(PolicyError::new(p, format!("the Sid `{s}` has characters other than letters and digits"))
+                        .help("a Sid may contain only A-Z, a-z and 0-9 (IAM User Guide, \"IAM JSON policy elements: Sid\")"));
+                }
+                sid = Some(s.to_owned());
+            }
+            "Effect" => {
+                effect = Some(match expect_string(v, &p, "`Effect`")? {
+                    "Allow" => Effect::Allow,
+                    "Deny" => Effect::Deny,
+                    other => {
+                        return Err(PolicyError::new(p, format!("`{other}` is not an effect"))
+                            .help("write \"Allow\" or \"Deny\" (case-sensitive; IAM User Guide, \"IAM JSON policy elements: Effect\")"))
+                    }
+                })
+            }
+            "Principal" => principals = Some(principal_of(v, &p, warnings)?),
+            "NotPrincipal" => {
+                return Err(PolicyError::new(p, "role trust policies do not support `NotPrincipal`")
+                    .help("name the trusted principals in `Principal` (IAM policy validation check \"Role trust policy syntax error notprincipal\")"))
+            }
+            "Action" | "NotAction" => {
+                if actions.is_some() {
+                    return Err(PolicyError::new(p, "a statement has either `Action` or `NotAction`, not both"));
+                }
+                let list = string_list(v, &p, &format!("`{k}`"))?
+                    .into_iter()
+                    .map(|(s, ap)| ActionPattern::new(s, ap.clone()).map_err(|e| PolicyError::new(ap, format!("`{s}`: {e}"))))
+                    .collect::<Result<Vec<_>, _>>()?;
+                actions = Some(if k == "Action" { ActionSet::Action(list) } else { ActionSet::NotAction(list) });
+            }
+            "Resource" | "NotResource" => {
+                return Err(PolicyError::new(p, format!("a role trust policy cannot have `{k}`"))
+                    .help("the role itself is the resource: remove the element (IAM policy validation check \"Role trust policy syntax error resource\")"))
+            }
+            "Condition" => conditions = conditions_of(v, &p, options, warnings)?,
+            other => {
+                return Err(unknown_element(
+                    &p,
+                    other,
+                    &["Sid", "Effect", "Principal", "Action", "NotAction", "Condition"],
+                ))
+            }
+        }
+    }
+    let effect = effect.ok_or_else(|| {
+        PolicyError::new(at.clone(), "the statement has no `Effect`")
+            .help("add \"Effect\": \"Allow\" or \"Deny\"")
+    })?;
+    let principals = principals.ok_or_else(|| {
+        PolicyError::new(at.clone(), "the statement has no `Principal`")
+            .help("a role trust policy must say who may assume the role, e.g. \"Principal\": {\"Service\": \"events.amazonaws.com\"}")
+    })?;
+    let actions = actions.ok_or_else(|| {
+        PolicyError::new(at.clone(), "the statement has no `Action`")
+            .help("add \"Action\": \"sts:AssumeRole\"")
+    })?;
+    Ok(Statement {
+        index,
+        sid,
+        effect,
+        principals,
+        actions,
+        conditions,
+        pointer: at.clone(),
+    })
+}
+
+fn principal_of(
+    v: &Value,
+    at: &Pointer,
+    warnings: &mut Vec<PolicyWarning>,
+) -> Result<Vec<PrincipalEntry>, PolicyError> {
+    match v {
+        Value::String(s) if s == "*" => Ok(vec![PrincipalEntry {
+            principal: PolicyPrincipal::Everyone,
+            pointer: at.clone(),
+        }]),
+        Value::String(s) => Err(PolicyError::new(at.clone(), format!("`\"Principal\": \"{s}\"` is not a principal"))
+            .help("write \"*\" for everyone, or an object such as {\"AWS\": \"arn:aws:iam::111122223333:root\"}")),
+        Value::Object(map) => {
+            if map.is_empty() {
+                return Err(PolicyError::new(at.clone(), "`Principal` is empty").help("name at least one principal"));
+            }
+            let mut out = Vec::new();
+            for (k, v) in map {
+                let p = at.key(k);
+                for (text, vp) in string_list(v, &p, &format!("`Principal.{k}`"))? {
+                    let principal = match k.as_str() {
+                        "AWS" => aws_principal(text, &vp)?,
+                        "Service" => service_principal(text, &vp)?,
+                        "Federated" => federated_principal(text, &vp, warnings)?,
+                        "CanonicalUser" => {
+                            warnings.push(PolicyWarning {
+                                pointer: vp.clone(),
+                                message: "a canonical user ID identifies an S3 account owner and matches no caller of sts:AssumeRole".to_owned(),
+                            });
+                            PolicyPrincipal::CanonicalUser(text.to_owned())
+                        }
+                        other => return Err(unknown_element(&p, other, &["AWS", "Service", "Federated", "CanonicalUser"])),
+                    };
+                    out.push(PrincipalEntry { principal, pointer: vp });
+                }
+            }
+            Ok(out)
+        }
+        other => Err(PolicyError::new(at.clone(), format!("`Principal` must be \"*\" or an object, not {}", kind(other)))),
+    }
+}
+
+fn aws_principal(text: &str, at: &Pointer) -> Result<PolicyPrincipal, PolicyError> {
+    if text == "*" {
+        return Ok(PolicyPrincipal::Everyone);
+    }
+    // Unique IDs of deleted principals (IAM User Guide, "IAM identifiers", section "Unique
+    // identifiers": AIDA users, AROA roles).
+    if text.len() >= 16
+        && (text.starts_with("AIDA") || text.starts_with("AROA"))
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return Ok(PolicyPrincipal::UniqueId(text.to_owned()));
+    }
+    IamIdentity::parse(text).map(PolicyPrincipal::Iam).map_err(|e| {
+        PolicyError::new(at.clone(), format!("`{text}` is not a valid AWS principal: {e}"))
+            .help("use \"*\", a 12-digit account ID, or an IAM/STS ARN such as arn:aws:iam::111122223333:role/name (IAM User Guide, \"AWS JSON policy elements: Principal\")")
+    })
+}
+
+fn service_principal(text: &str, at: &Pointer) -> Result<PolicyPrincipal, PolicyError> {
+    if text.contains('*') || text.contains('?') {
+        return Err(PolicyError::new(
+            at.clone(),
+            format!("`{text}`: a service principal cannot contain a wildcard"),
+        )
+        .help("name the service, e.g. \"events.amazonaws.com\""));
+    }
+    let ok = !text.is_empty()
+        && text.contains('.')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    if !ok {
+        return Err(
+            PolicyError::new(at.clone(), format!("`{text}` is not a service principal"))
+                .help("a service principal is a DNS-style name such as \"events.amazonaws.com\""),
+        );
+    }
+    Ok(PolicyPrincipal::Service(text.to_owned()))
+}
+
+fn federated_principal(
+    text: &str,
+    at: &Pointer,
+    warnings: &mut Vec<PolicyWarning>,
+) -> Result<PolicyPrincipal, PolicyError> {
+    if text.contains('*') || text.contains('?') {
+        return Err(PolicyError::new(
+            at.clone(),
+            format!("`{text}`: a federated principal cannot contain a wildcard"),
+        ));
+    }
+    if !is_federated_name(text) {
+        if text.is_empty() || text.contains(' ') {
+            return Err(PolicyError::new(at.clone(), format!("`{text}` is not a federated principal"))
+                .help("use an identity provider ARN such as arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com, or cognito-identity.amazonaws.com"));
+        }
+        warnings.push(PolicyWarning {
+            pointer: at.clone(),
+            message: format!("`{text}` is neither an oidc-provider/saml-provider ARN nor a known web identity provider"),
+        });
+    }
+    Ok(PolicyPrincipal::Federated(text.to_owned()))
+}
+
+fn condition_values(v: &Value, at: &Pointer) -> Result<Vec<String>, PolicyError> {
+    let scalar = |v: &Value, p: &Pointer| -> Result<String, PolicyError> {
+        match v {
+            Value::String(s) => Ok(s.clone()),
+            Value::Bool(b) => Ok(b.to_string()),
+            Value::Number(n) => Ok(n.to_string()),
+            other => Err(PolicyError::new(
+                p.clone(),
+                format!(
+                    "a condition value must be a string, number or boolean, not {}",
+                    kind(other)
+                ),
+            )),
+        }
+    };
+    match v {
+        Value::Array(items) => {
+            if items.len() > MAX_VALUES {
+                return Err(PolicyError::new(
+                    at.clone(),
+                    format!(
+                        "{} values is more than trustsim reads for one key (at most {MAX_VALUES})",
+                        items.len()
+                    ),
+                ));
+            }
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| scalar(x, &at.index(i)))
+                .collect()
+        }
+        other => Ok(vec![scalar(other, at)?]),
+    }
+}
+
+fn conditions_of(
+    v: &Value,
+    at: &Pointer,
+    options: CompileOptions,
+    warnings: &mut Vec<PolicyWarning>,
+) -> Result<Vec<ConditionEntry>, PolicyError> {
+    let ops = expect_object(v, at, "`Condition`")?;
+    if ops.is_empty() {
+        warnings.push(PolicyWarning {
+            pointer: at.clone(),
+            message: "the `Condition` block is empty and has no effect".to_owned(),
+        });
+    }
+    let mut out = Vec::new();
+    for (op_text, keys_value) in ops {
+        let op_at = at.key(op_text);
+        let operator = Operator::parse(op_text).map_err(|e| condition_error(&op_at, &e, false))?;
+        let keys = expect_object(keys_value, &op_at, &format!("the keys of `{op_text}`"))?;
+        if keys.is_empty() {
+            warnings.push(PolicyWarning {
+                pointer: op_at.clone(),
+                message: format!("`{op_text}` has no keys and has no effect"),
+            });
+        }
+        let mut seen: Vec<(String, &str)> = Vec::new();
+        for (key_text, values_value) in keys {
+            let key_at = op_at.key(key_text);
+            let key =
+                ConditionKey::new(key_text).map_err(|e| condition_error(&key_at, &e, false))?;
+            if let Some((_, first)) = seen.iter().find(|(f, _)| f == key.folded()) {
+                return Err(PolicyError::new(key_at, format!("`{key_text}` appears twice in `{op_text}` (also as `{first}`): key names are not case-sensitive"))
+                    .help("merge the values into one key (IAM policy validation check DUPLICATE_KEYS_WITH_DIFFERENT_CASE)"));
+            }
+            seen.push((key.folded().to_owned(), key_text));
+            match keys::check(key_text) {
+                KeyCheck::Known => {}
+                KeyCheck::Unknown { suggestion } => warnings.push(PolicyWarning {
+                    pointer: key_at.clone(),
+                    message: match suggestion {
+                        Some(s) => format!("no AWS service sets `{key_text}`, so this condition never sees a value; did you mean `{s}`?"),
+                        None => format!("no AWS service sets `{key_text}`, so this condition never sees a value"),
+                    },
+                }),
+                KeyCheck::WithScheme => warnings.push(PolicyWarning {
+                    pointer: key_at.clone(),
+                    message: format!("`{key_text}` starts with a URL scheme; OIDC condition keys are the provider URL without `https://`, so this key is never set"),
+                }),
+            }
+            let values = condition_values(values_value, &key_at)?;
+            if values.is_empty() {
+                warnings.push(PolicyWarning {
+                    pointer: key_at.clone(),
+                    message: format!("`{key_text}` has an empty list of values: a positive operator can then never match"),
+                });
+            }
+            let is_list = matches!(values_value, Value::Array(_));
+            let condition = Condition::new(operator, key, &values, options)
+                .map_err(|e| condition_error(&key_at, &e, is_list))?;
+            for w in condition.warnings() {
+                let p = if is_list {
+                    key_at.index(w.index)
+                } else {
+                    key_at.clone()
+                };
+                warnings.push(PolicyWarning {
+                    pointer: p,
+                    message: w.to_string(),
+                });
+            }
+            out.push(ConditionEntry {
+                condition,
+                pointer: key_at,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn condition_error(at: &Pointer, e: &ConditionError, is_list: bool) -> PolicyError {
+    let pointer = match e.value_index() {
+        Some(i) if is_list => at.index(i),
+        _ => at.clone(),
+    };
+    let help = match e {
+        ConditionError::UnknownOperator { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`?")),
+        ConditionError::UnknownOperator { .. } => Some("see docs/operators.md for the operators IAM knows".to_owned()),
+        ConditionError::InvalidValue { help, .. } => help.clone(),
+        ConditionError::NullIfExists { .. } => Some("use `Null` alone: it already tests whether the key is present".to_owned()),
+        ConditionError::VariableNotSupported { .. } => Some("policy variables work only with String and ARN operators".to_owned()),
+        ConditionError::InvalidVariable { .. } => Some("write `${aws:username}`, or `${aws:username, 'default'}`; use `${$}` for a literal `$`".to_owned()),
+        _ => None,
+    };
+    PolicyError {
+        pointer,
+        message: e.to_string(),
+        help,
+    }
+}

@@ -1,0 +1,424 @@
+//! Simulated AssumeRole requests: the caller, the action, the role and the request context.
+//!
+//! JSON form (`shared` contract): `{"action": "sts:AssumeRole", "principal": {"AWS": "..."},
+//! "role": "arn:aws:iam::111122223333:role/x", "context": {"aws:SourceAccount": "..."}}`.
+//!
+//! Keys AWS derives from the caller are filled in unless the context gives them (a value, or
+//! `null` to mark them absent). AWS: IAM User Guide, "AWS global condition context keys":
+//! `aws:PrincipalArn` (for a role session, the role's ARN), `aws:PrincipalAccount`,
+//! `aws:PrincipalType`, `aws:PrincipalIsAWSService`, `aws:PrincipalServiceName`, `aws:userid`
+//! (for an account root, the account ID) and `aws:username` (IAM users only). What does not
+//! follow from the ARN (a role's unique ID, tags, organization) is left to the context.
+//!
+//! Session tags and source identity need their own permission in the trust policy: a request
+//! that passes session tags (`aws:RequestTag/*`, `aws:TagKeys`, `sts:TransitiveTagKeys`) must
+//! also be allowed `sts:TagSession`, and one that sets `sts:SourceIdentity` must also be allowed
+//! `sts:SetSourceIdentity` (IAM User Guide, "Passing session tags in AWS STS", section
+//! "Permissions required to add session tags", and "Monitor and control actions taken with
+//! assumed roles", section "Permissions required to set source identity"). trustsim evaluates
+//! each of these actions and allows the request only if every one is allowed.
+
+use serde_json::{Map, Value};
+use trustsim_conditions::ContextMap;
+
+use crate::pointer::Pointer;
+use crate::policy::PolicyError;
+use crate::principal::{is_account_id, is_federated_name, IamIdentity, IamKind};
+
+/// A problem in a request document (same shape as a policy error: a pointer and a message).
+pub type RequestError = PolicyError;
+
+/// The caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Principal {
+    /// An IAM identity (account root, user, role session, federated user).
+    Aws(IamIdentity),
+    /// An AWS service principal, e.g. `events.amazonaws.com`.
+    Service(String),
+    /// An identity provider: a named web identity provider or a provider ARN.
+    Federated(String),
+}
+
+impl Principal {
+    /// Reads a principal given as a bare string, inferring its kind (contract: an IAM/STS ARN or
+    /// 12-digit account is `AWS`; a name ending in `.amazonaws.com` or `.amazon.com` is
+    /// `Service`, except the web identity providers and provider ARNs, which are `Federated`).
+    pub fn infer(text: &str) -> Result<Self, String> {
+        if is_federated_name(text) {
+            return Ok(Principal::Federated(text.to_owned()));
+        }
+        if is_account_id(text) || text.starts_with("arn:") {
+            return IamIdentity::parse(text).map(Principal::Aws);
+        }
+        if text.ends_with(".amazonaws.com") || text.ends_with(".amazon.com") {
+            return Ok(Principal::Service(text.to_owned()));
+        }
+        Err(format!(
+            "cannot tell what kind of principal `{text}` is; write {{\"AWS\": ...}}, {{\"Service\": ...}} or {{\"Federated\": ...}}"
+        ))
+    }
+
+    /// As the contract writes it: `{"AWS": "..."}`, `{"Service": "..."}` or `{"Federated": "..."}`.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Principal::Aws(id) => serde_json::json!({"AWS": id.to_string()}),
+            Principal::Service(s) => serde_json::json!({"Service": s}),
+            Principal::Federated(s) => serde_json::json!({"Federated": s}),
+        }
+    }
+}
+
+impl std::fmt::Display for Principal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Principal::Aws(id) => write!(f, "{id}"),
+            Principal::Service(s) | Principal::Federated(s) => f.write_str(s),
+        }
+    }
+}
+
+/// The STS actions a request may name.
+pub const ACTIONS: &[&str] = &[
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:AssumeRoleWithSAML",
+    "sts:TagSession",
+    "sts:SetSourceIdentity",
+    "sts:SetContext",
+];
+
+/// A simulated request against a role's trust policy.
+#[derive(Clone, Debug)]
+pub struct Request {
+    action: String,
+    action_lower: String,
+    principal: Principal,
+    role: Option<IamIdentity>,
+    context: ContextMap,
+    /// Lower-cased actions that must also be allowed (session tags, source identity).
+    implied: Vec<(String, String)>,
+}
+
+impl Request {
+    /// Starts a request from a caller, for `sts:AssumeRole`.
+    pub fn builder(principal: Principal) -> RequestBuilder {
+        RequestBuilder {
+            action: "sts:AssumeRole".to_owned(),
+            principal,
+            role: None,
+            context: ContextMap::new(),
+            absent: Vec::new(),
+        }
+    }
+
+    /// Reads a request from JSON text.
+    pub fn from_json(text: &str) -> Result<Self, RequestError> {
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            PolicyError::new(
+                Pointer::root(),
+                format!("the request is not valid JSON: {e}"),
+            )
+        })?;
+        Self::from_value(&value)
+    }
+
+    /// Reads a request from a JSON value.
+    pub fn from_value(value: &Value) -> Result<Self, RequestError> {
+        let root = Pointer::root();
+        let obj = value
+            .as_object()
+            .ok_or_else(|| PolicyError::new(root.clone(), "a request must be a JSON object"))?;
+        let mut action = "sts:AssumeRole".to_owned();
+        let mut principal = None;
+        let mut role = None;
+        let mut context: Option<&Map<String, Value>> = None;
+        for (k, v) in obj {
+            let at = root.key(k);
+            match k.as_str() {
+                "action" => {
+                    let s = v
+                        .as_str()
+                        .ok_or_else(|| PolicyError::new(at.clone(), "`action` must be a string"))?;
+                    action = s.to_owned();
+                }
+                "principal" => principal = Some(principal_of(v, &at)?),
+                "role" => match v {
+                    Value::Null => {}
+                    Value::String(s) => role = Some(s.clone()),
+                    _ => return Err(PolicyError::new(at, "`role` must be a role ARN string")),
+                },
+                "context" => {
+                    context = Some(v.as_object().ok_or_else(|| {
+                        PolicyError::new(at.clone(), "`context` must be an object of key: value")
+                    })?)
+                }
+                other => {
+                    return Err(
+                        PolicyError::new(at, format!("unknown request field `{other}`"))
+                            .help("a request has `action`, `principal`, `role` and `context`"),
+                    )
+                }
+            }
+        }
+        let principal = principal.ok_or_else(|| {
+            PolicyError::new(root.clone(), "the request has no `principal`")
+                .help("add e.g. \"principal\": {\"Service\": \"events.amazonaws.com\"}")
+        })?;
+        let mut b = Request::builder(principal).action(&action);
+        if let Some(r) = role {
+            b = b.role(&r);
+        }
+        if let Some(ctx) = context {
+            let at = root.key("context");
+            for (k, v) in ctx {
+                let p = at.key(k);
+                let text = |x: &Value, p: &Pointer| -> Result<String, RequestError> {
+                    match x {
+                        Value::String(s) => Ok(s.clone()),
+                        Value::Bool(b) => Ok(b.to_string()),
+                        Value::Number(n) => Ok(n.to_string()),
+                        _ => Err(PolicyError::new(p.clone(), "a context value must be a string, number, boolean, list of those, or null")),
+                    }
+                };
+                b = match v {
+                    Value::Null => b.absent(k),
+                    Value::Array(items) => {
+                        let vals = items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, x)| text(x, &p.index(i)))
+                            .collect::<Result<Vec<_>, _>>()?;
+                        b.context_many(k, vals)
+                    }
+                    other => b.context(k, text(other, &p)?),
+                };
+            }
+        }
+        b.build()
+    }
+
+    /// The action, as given.
+    pub fn action(&self) -> &str {
+        &self.action
+    }
+
+    /// The action, lower-cased (action names compare case-insensitively).
+    pub fn action_lower(&self) -> &str {
+        &self.action_lower
+    }
+
+    /// Every action the request needs allowed: the action itself, then `sts:TagSession` /
+    /// `sts:SetSourceIdentity` when the request passes session tags / a source identity.
+    pub fn actions(&self) -> impl Iterator<Item = (&str, &str)> {
+        std::iter::once((self.action.as_str(), self.action_lower.as_str()))
+            .chain(self.implied.iter().map(|(a, l)| (a.as_str(), l.as_str())))
+    }
+
+    /// The caller.
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    /// The role being assumed, when known.
+    pub fn role(&self) -> Option<&IamIdentity> {
+        self.role.as_ref()
+    }
+
+    /// The request context, derived keys included.
+    pub fn context(&self) -> &ContextMap {
+        &self.context
+    }
+
+    /// The request in the contract's JSON form (context as given plus derived keys).
+    pub fn to_json(&self) -> Value {
+        let mut ctx = Map::new();
+        for (k, vals, multi) in self.context.iter() {
+            ctx.insert(
+                k.to_owned(),
+                if multi {
+                    Value::Array(vals.iter().cloned().map(Value::String).collect())
+                } else {
+                    vals.first().cloned().map_or(Value::Null, Value::String)
+                },
+            );
+        }
+        let mut out = Map::new();
+        out.insert("action".to_owned(), Value::String(self.action.clone()));
+        out.insert("principal".to_owned(), self.principal.to_json());
+        if let Some(r) = &self.role {
+            out.insert("role".to_owned(), Value::String(r.arn()));
+        }
+        out.insert("context".to_owned(), Value::Object(ctx));
+        Value::Object(out)
+    }
+}
+
+fn principal_of(v: &Value, at: &Pointer) -> Result<Principal, RequestError> {
+    match v {
+        Value::String(s) => Principal::infer(s).map_err(|e| PolicyError::new(at.clone(), e)),
+        Value::Object(map) if map.len() == 1 => {
+            let Some((k, v)) = map.iter().next() else {
+                return Err(PolicyError::new(at.clone(), "`principal` is empty"));
+            };
+            let p = at.key(k);
+            let s = v
+                .as_str()
+                .ok_or_else(|| PolicyError::new(p.clone(), "the principal must be one string"))?;
+            match k.as_str() {
+                "AWS" => IamIdentity::parse(s).map(Principal::Aws).map_err(|e| {
+                    PolicyError::new(p, format!("`{s}` is not an AWS principal: {e}"))
+                }),
+                "Service"
+                    if crate::principal::is_service_name(s)
+                        || (s.contains('.') && !s.contains('*')) =>
+                {
+                    Ok(Principal::Service(s.to_owned()))
+                }
+                "Service" => Err(PolicyError::new(
+                    p,
+                    format!("`{s}` is not a service principal"),
+                )),
+                "Federated" if !s.is_empty() && !s.contains('*') => {
+                    Ok(Principal::Federated(s.to_owned()))
+                }
+                "Federated" => Err(PolicyError::new(
+                    p,
+                    format!("`{s}` is not a federated principal"),
+                )),
+                other => Err(
+                    PolicyError::new(p, format!("unknown principal kind `{other}`"))
+                        .help("use `AWS`, `Service` or `Federated`"),
+                ),
+            }
+        }
+        Value::Object(_) => Err(PolicyError::new(
+            at.clone(),
+            "`principal` must have exactly one of `AWS`, `Service`, `Federated`",
+        )),
+        _ => Err(PolicyError::new(
+            at.clone(),
+            "`principal` must be a string or an object such as {\"AWS\": \"...\"}",
+        )),
+    }
+}
+
+/// Builds a [`Request`] for library users.
+#[derive(Clone, Debug)]
+pub struct RequestBuilder {
+    action: String,
+    principal: Principal,
+    role: Option<String>,
+    context: ContextMap,
+    absent: Vec<String>,
+}
+
+impl RequestBuilder {
+    /// The action (default `sts:AssumeRole`).
+    pub fn action(mut self, action: &str) -> Self {
+        action.clone_into(&mut self.action);
+        self
+    }
+
+    /// The role's ARN (gives the owner account).
+    pub fn role(mut self, arn: &str) -> Self {
+        self.role = Some(arn.to_owned());
+        self
+    }
+
+    /// A single-valued context key.
+    pub fn context(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.context.insert(key, value);
+        self
+    }
+
+    /// A multivalued context key.
+    pub fn context_many<I, S>(mut self, key: &str, values: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.context.insert_many(key, values);
+        self
+    }
+
+    /// Marks a key absent, even one AWS would derive from the caller.
+    pub fn absent(mut self, key: &str) -> Self {
+        self.context.remove(key);
+        self.absent.push(trustsim_conditions::key::fold(key));
+        self
+    }
+
+    /// Checks the action and role, derives keys, and builds the request.
+    pub fn build(self) -> Result<Request, RequestError> {
+        let lower = self.action.to_ascii_lowercase();
+        if !ACTIONS.iter().any(|a| a.to_ascii_lowercase() == lower) {
+            return Err(PolicyError::new(
+                Pointer::root().key("action"),
+                format!("`{}` is not an action a trust policy decides", self.action),
+            )
+            .help(format!("use one of {}", ACTIONS.join(", "))));
+        }
+        let role = match &self.role {
+            None => None,
+            Some(r) => match IamIdentity::parse(r) {
+                Ok(id) if matches!(id.kind, IamKind::Role { .. }) => Some(id),
+                _ => {
+                    return Err(PolicyError::new(
+                        Pointer::root().key("role"),
+                        format!("`{r}` is not a role ARN"),
+                    )
+                    .help("write arn:aws:iam::ACCOUNT:role/NAME"))
+                }
+            },
+        };
+        let mut context = self.context;
+        let mut derive = |key: &str, value: String| {
+            let folded = trustsim_conditions::key::fold(key);
+            if !context.contains(key) && !self.absent.contains(&folded) {
+                context.insert(key, value);
+            }
+        };
+        match &self.principal {
+            Principal::Aws(id) => {
+                derive("aws:PrincipalArn", id.principal_arn());
+                derive("aws:PrincipalAccount", id.account.clone());
+                derive("aws:PrincipalType", id.principal_type().to_owned());
+                derive("aws:PrincipalIsAWSService", "false".to_owned());
+                match &id.kind {
+                    IamKind::Account => derive("aws:userid", id.account.clone()),
+                    IamKind::User { name, .. } => derive("aws:username", name.clone()),
+                    _ => {}
+                }
+            }
+            Principal::Service(name) => {
+                derive("aws:PrincipalIsAWSService", "true".to_owned());
+                derive("aws:PrincipalServiceName", name.clone());
+            }
+            Principal::Federated(_) => {}
+        }
+        let passes_tags = context.iter().any(|(k, v, _)| {
+            let f = trustsim_conditions::key::fold(k);
+            (f.starts_with("aws:requesttag/") || f == "aws:tagkeys" || f == "sts:transitivetagkeys")
+                && !v.is_empty()
+        });
+        let sets_source_identity = context.contains("sts:SourceIdentity");
+        let mut implied = Vec::new();
+        if passes_tags && lower != "sts:tagsession" {
+            implied.push(("sts:TagSession".to_owned(), "sts:tagsession".to_owned()));
+        }
+        if sets_source_identity && lower != "sts:setsourceidentity" {
+            implied.push((
+                "sts:SetSourceIdentity".to_owned(),
+                "sts:setsourceidentity".to_owned(),
+            ));
+        }
+        Ok(Request {
+            action: self.action,
+            action_lower: lower,
+            principal: self.principal,
+            role,
+            context,
+            implied,
+        })
+    }
+}
