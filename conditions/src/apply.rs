@@ -7,19 +7,21 @@
 //!   the values do not match and the condition is false. If the policy condition requires that
 //!   the key is not matched, such as StringNotLike or ArnNotLike, and the right key is not
 //!   present, the condition is true." (not for `...IfExists` and `Null`)
-//! - section "...IfExists condition operators": "If the policy key is present in the context of
-//!   the request, process the key as specified in the policy. If the key is not present, evaluate
-//!   the condition element as true."
+//! - section "...IfExists condition operators": "If the condition key is present in the context
+//!   of the request, process the key as specified in the policy. If the key is not present,
+//!   evaluate the condition element as true."
 //!
-//! "Creating a condition with multiple context keys or values": multiple values of one key in
+//! "Conditions with multiple context keys or values": multiple values of one key in
 //! one operator are ORed; "If a single negated matching condition operator includes multiple
 //! values for a context key, those values are evaluated using a logical NOR." So a negated
 //! operator asks, of each request value, that it match none of the policy values.
 //!
 //! "Set operators for multivalued context keys": `ForAllValues` is true when every request value
-//! passes, and also "if there are no context keys in the request, or if the context key value
-//! resolves to a null dataset, such as an empty string"; `ForAnyValue` is true when at least one
-//! request value passes, and false "for no matching context key or a null dataset".
+//! passes, and also "if there are no context keys in the request"; the "Condition operators" page
+//! adds "or if the context key value resolves to a null dataset, such as an empty string".
+//! `ForAnyValue` is true when at least one request value passes ("For no matching context key or
+//! if the key does not exist, the condition returns false"); the archived 2023 page said it is
+//! false for an empty data set too, and trustsim follows that.
 //!
 //! A plain operator (no set qualifier) applied to a key with several values passes when any
 //! value passes the positive comparison, and its negated twin is the NOR of every request value

@@ -299,6 +299,18 @@ fn compile_values(
             lenient("date", "write an ISO 8601 date/time or epoch seconds, e.g. `2026-01-01T00:00:00Z`, `2026-01-01` or `1767225600`", &|v| Instant::parse(v).is_some());
             Values::Date(raw.iter().map(|v| Instant::parse(v)).collect())
         }
+        // Policy validation check `INVALID_CONDITION_MULTIPLE_BOOLEAN` (an ERROR): "The
+        // condition key does not support multiple Boolean values."
+        Family::Bool if raw.len() > 1 => {
+            return Err(invalid(
+                op,
+                1,
+                raw.get(1).map_or("", String::as_str),
+                "single boolean",
+                "`Bool` takes one value, not a list",
+                Some("write one value, `true` or `false` (IAM policy validation check INVALID_CONDITION_MULTIPLE_BOOLEAN)"),
+            ));
+        }
         Family::Bool => {
             lenient("boolean", "write `true` or `false`", &|v| parse_bool(v).is_some());
             Values::Bool(raw.iter().map(|v| parse_bool(v)).collect())

@@ -100,7 +100,7 @@ impl ConditionError {
 /// A policy value that IAM's policy validation flags only as a warning (a date, number, boolean
 /// or base-64 value that does not parse: checks `TYPE_MISMATCH_DATE`, `TYPE_MISMATCH_NUMBER`,
 /// `TYPE_MISMATCH_BOOLEAN`, `TYPE_MISMATCH_STRING` are GENERAL_WARNINGs in the IAM User Guide's
-/// "IAM Access Analyzer policy check reference"). The condition compiles; the value matches no
+/// "IAM policy validation check reference"). The condition compiles; the value matches no
 /// request value.
 #[derive(Clone, Debug, PartialEq, Eq, Error, miette::Diagnostic)]
 #[error("`{value}` is not a valid {expected} for `{operator}`, so it matches no request value")]

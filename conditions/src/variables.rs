@@ -6,13 +6,14 @@
 //! in policies whose `Version` is `2012-10-17` (under `2008-10-17` the text is literal); the
 //! special characters stand for a literal `*`, `?` and `$`; "To add a default value to a
 //! variable, surround the default value with single quotes (' '), and separate the variable text
-//! and the default value with a comma and space (, )"; and a variable whose key is not present in
+//! and the default value with a comma and space (, )" (trustsim also accepts the comma without
+//! the space); and a variable whose key is not present in
 //! the request (with no default) makes the value that uses it match nothing ("Policy variables
 //! with no value": positive operators "do not match", negated ones "do match against a null
 //! value"). A multivalued key cannot be a variable ("You can't use a multivalued condition key as
 //! a variable"). The syntax errors follow the policy validation checks `MISSING_BRACE_IN_VARIABLE`,
 //! `EMPTY_VARIABLE`, `UNSUPPORTED_SPACE_IN_VARIABLE` and `MISSING_QUOTE_IN_VARIABLE` (IAM User
-//! Guide, "IAM Access Analyzer policy check reference").
+//! Guide, "IAM policy validation check reference").
 
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_till, take_while1};

@@ -2,8 +2,8 @@
 //! exactly one character, and every other character, `[` and `\` included, is literal.
 //!
 //! AWS: IAM User Guide, "IAM JSON policy elements: Condition operators", section "String
-//! condition operators" (`StringLike`: "can include a multi-character match wildcard (*) and a
-//! single-character match wildcard (?) anywhere in the string") and section "Amazon Resource
+//! condition operators" (`StringLike`: "The values can include multi-character match wildcards
+//! (*) and single-character match wildcards (?) anywhere in the string") and section "Amazon Resource
 //! Name (ARN) condition operators" (the same two wildcards in each ARN component).
 //!
 //! A pattern is compiled once. Matching never backtracks: common shapes (a literal, `p*`, `*s`,

@@ -161,8 +161,8 @@ fn run(file: &str, base: &str, case: &Case) -> Option<String> {
             case.name
         ));
     }
-    // Conditions in one block are ANDed (IAM User Guide, "Creating a condition with multiple
-    // context keys or values").
+    // Conditions in one block are ANDed (IAM User Guide, "Conditions with multiple context
+    // keys or values").
     let got = results.iter().all(|(r, _)| *r);
     match case.expected {
         Some(want) if want == got => None,

@@ -8,7 +8,7 @@
 //! (the sixth component, the resource, is everything after the fifth colon and may contain
 //! colons). Policy variables are supported. A request value that is not an ARN matches nothing.
 
-use crate::arn::split_six;
+use crate::arn::Arn;
 use crate::key::Context;
 use crate::variables::Template;
 use crate::wildcard::{tokenize, Pattern, Token};
@@ -59,7 +59,8 @@ impl ArnPattern {
 
     /// Does the request ARN match, component by component?
     pub fn matches(&self, request: &str) -> bool {
-        split_six(request).is_some_and(|parts| {
+        Arn::parse(request).is_some_and(|arn| {
+            let parts = arn.parts();
             self.parts
                 .iter()
                 .zip(parts.iter())

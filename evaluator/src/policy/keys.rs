@@ -145,11 +145,13 @@ mod tests {
         );
         assert_eq!(check("AWS:SOURCEACCOUNT"), KeyCheck::Known);
         assert_eq!(check("aws:PrincipalTag/team"), KeyCheck::Known);
+        assert!(
+            matches!(check("aws:PrincipalTag/"), KeyCheck::Unknown { .. }),
+            "a tag key needs a name"
+        );
         assert_eq!(
-            check("aws:PrincipalTag/"),
-            KeyCheck::Unknown {
-                suggestion: Some("aws:PrincipalType")
-            }
+            check("aws:FrobnicateEverything"),
+            KeyCheck::Unknown { suggestion: None }
         );
         assert_eq!(
             check("token.actions.githubusercontent.com:sub"),
