@@ -3,7 +3,7 @@
 //! AWS: IAM User Guide, "Policy evaluation logic": statements are ORed, an explicit `Deny` in
 //! any statement overrides every `Allow`, and a request no statement allows is implicitly
 //! denied. A statement applies when its principal, its action and every condition match
-//! ("Creating a condition with multiple context keys or values": conditions are ANDed).
+//! ("Conditions with multiple context keys or values": conditions are ANDed).
 //!
 //! trustsim decides the trust policy's part only. When the policy trusts a whole account
 //! (`"AWS": "111122223333"` or its `:root` ARN), AWS also requires an identity policy in that
