@@ -20,7 +20,7 @@ pub struct EvalArgs {
     #[arg(required_unless_present = "batch")]
     pub policy: Option<PathBuf>,
     /// The request (JSON file in the contract's format).
-    #[arg(long, conflicts_with_all = ["principal", "batch"])]
+    #[arg(long, conflicts_with_all = ["principal", "action", "role", "context", "absent", "batch"])]
     pub request: Option<PathBuf>,
     /// The caller, for a what-if question: an account ID, IAM/STS ARN, service principal or
     /// identity provider.
@@ -160,15 +160,20 @@ fn run_batch(path: &Path) -> ExitCode {
         Err(e) => return fail(&format!("{}: cannot read: {e}", path.display())),
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+    // Lines are read as bytes so that one line that is not UTF-8 is reported and skipped rather
+    // than ending the batch.
+    for (n, line) in std::io::BufReader::new(file).split(b'\n').enumerate() {
         let line = match line {
             Ok(l) => l,
             Err(e) => return fail(&format!("{}: line {}: {e}", path.display(), n + 1)),
         };
-        if line.trim().is_empty() {
-            continue;
-        }
-        let result = batch_line(&line, n + 1);
+        let result = match std::str::from_utf8(&line) {
+            Ok(text) if text.trim().is_empty() => continue,
+            Ok(text) => batch_line(text, n + 1),
+            Err(e) => {
+                json!({"id": Value::Null, "error": format!("line {}: not UTF-8: {e}", n + 1)})
+            }
+        };
         if writeln!(out, "{result}").is_err() {
             return ExitCode::from(INVALID);
         }
@@ -180,9 +185,14 @@ fn run_batch(path: &Path) -> ExitCode {
 }
 
 fn batch_line(line: &str, n: usize) -> Value {
-    let value: Value = match serde_json::from_str(line) {
+    let value: Value = match trustsim_evaluator::json::parse(line, &format!("line {n}")) {
         Ok(v) => v,
-        Err(e) => return json!({"id": Value::Null, "error": format!("line {n}: not JSON: {e}")}),
+        Err(e) if e.pointer.as_str().is_empty() => {
+            return json!({"id": Value::Null, "error": e.message})
+        }
+        Err(e) => {
+            return json!({"id": Value::Null, "error": format!("line {n}: {}: {}", e.pointer, e.message)})
+        }
     };
     let id = value.get("id").cloned().unwrap_or(Value::Null);
     let Some(policy) = value.get("policy") else {

@@ -65,15 +65,19 @@ pub fn render(policy: &TrustPolicy, request: &Request, e: &Evaluation, colour: b
             );
         }
     }
+    // The statements that decided: the Deny statements behind an ExplicitDeny, or the Allow
+    // statements behind an Allow. An ImplicitDeny has none (nothing allowed some action).
     let deciding: Vec<usize> = e
         .actions
         .iter()
+        .filter(|a| a.decision == e.decision)
         .flat_map(|a| a.statements.iter().copied())
         .filter(|i| {
             let effect = policy.statements.get(*i).map(|s| s.effect);
             match e.decision {
                 Decision::ExplicitDeny => effect == Some(Effect::Deny),
-                _ => effect == Some(Effect::Allow),
+                Decision::Allow => effect == Some(Effect::Allow),
+                Decision::ImplicitDeny => false,
             }
         })
         .collect();
@@ -89,7 +93,7 @@ pub fn render(policy: &TrustPolicy, request: &Request, e: &Evaluation, colour: b
         let head = if deciding.contains(&t.index) {
             "decided by"
         } else if t.applies {
-            "also applies:"
+            "applies to the main action, but did not decide:"
         } else {
             "does not apply:"
         };

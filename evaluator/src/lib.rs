@@ -21,6 +21,7 @@
 //! element with its JSON Pointer) → [`evaluate`] / [`decide`] against a [`Request`].
 
 pub mod eval;
+pub mod json;
 pub mod pointer;
 pub mod policy;
 pub mod principal;

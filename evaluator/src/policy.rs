@@ -36,15 +36,10 @@ pub struct TrustPolicy {
 }
 
 impl TrustPolicy {
-    /// Parses a trust policy from JSON text.
+    /// Parses a trust policy from JSON text (duplicate keys and nesting deeper than
+    /// [`crate::json::MAX_DEPTH`] are errors).
     pub fn from_json(text: &str) -> Result<Self, PolicyError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            PolicyError::new(
-                Pointer::root(),
-                format!("the document is not valid JSON: {e}"),
-            )
-            .help("a trust policy is a JSON object such as {\"Version\": \"2012-10-17\", \"Statement\": [...]}")
-        })?;
+        let value = crate::json::parse(text, "the document")?;
         Self::from_value(&value)
     }
 

@@ -113,12 +113,7 @@ impl Request {
 
     /// Reads a request from JSON text.
     pub fn from_json(text: &str) -> Result<Self, RequestError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            PolicyError::new(
-                Pointer::root(),
-                format!("the request is not valid JSON: {e}"),
-            )
-        })?;
+        let value = crate::json::parse(text, "the request")?;
         Self::from_value(&value)
     }
 

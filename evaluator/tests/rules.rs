@@ -740,3 +740,31 @@ fn seed_external_id_role_with_no_external_id() {
         .explanation
         .contains("`sts:ExternalId` is not in the request"));
 }
+
+#[test]
+fn duplicate_elements_are_rejected_not_last_wins() {
+    // A lenient JSON reader would keep the second `Effect` and read this as an Allow.
+    let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Effect": "Allow",
+        "Principal": "*", "Action": "sts:AssumeRole"}]}"#;
+    let e = TrustPolicy::from_json(text).err();
+    assert_eq!(
+        e.as_ref().map(|e| e.pointer.as_str()),
+        Some("/Statement/0/Effect")
+    );
+    assert!(e.is_some_and(|e| e.message
+        == "`Effect` appears twice in the same object; AWS rejects duplicate elements"));
+    let text = r#"{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:SourceAccount": "1", "aws:SourceAccount": "2"}}}}"#;
+    let e = TrustPolicy::from_json(text).err();
+    assert_eq!(
+        e.map(|e| e.pointer.as_str().to_owned()),
+        Some("/Statement/Condition/StringEquals/aws:SourceAccount".to_owned())
+    );
+    let e =
+        Request::from_json(r#"{"principal": "events.amazonaws.com", "principal": "111122223333"}"#)
+            .err();
+    assert_eq!(
+        e.map(|e| e.pointer.as_str().to_owned()),
+        Some("/principal".to_owned())
+    );
+}

@@ -1,0 +1,171 @@
+//! Reading JSON documents strictly: a duplicate key anywhere is an error naming its JSON
+//! Pointer, instead of the last value silently winning. AWS: IAM User Guide, "Grammar of the
+//! IAM JSON policy language": "Individual elements must not contain multiple instances of the
+//! same key" (for example two `Effect` elements, where a lenient reader would keep only the
+//! second).
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::pointer::Pointer;
+use crate::policy::PolicyError;
+
+/// Nesting deeper than this is refused (a trust policy is at most five levels deep).
+pub const MAX_DEPTH: usize = 64;
+
+/// Parses JSON text into a value, rejecting duplicate keys and excessive nesting.
+pub fn parse(text: &str, what: &str) -> Result<Value, PolicyError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = Seed {
+        path: Pointer::root(),
+        depth: 0,
+    }
+    .deserialize(&mut de)
+    .and_then(|v| de.end().map(|()| v));
+    result.map_err(|e| {
+        let msg = e.to_string();
+        // Our own errors carry their pointer before a tab; serde_json appends the position.
+        match msg.split_once('\t') {
+            Some((pointer, rest)) => PolicyError::new(pointer_from(pointer), rest.to_owned()),
+            None => PolicyError::new(Pointer::root(), format!("{what} is not valid JSON: {msg}")),
+        }
+    })
+}
+
+fn pointer_from(text: &str) -> Pointer {
+    // Rebuild the pointer from its escaped segments.
+    let mut p = Pointer::root();
+    for seg in text.split('/').skip(1) {
+        p = p.key(&seg.replace("~1", "/").replace("~0", "~"));
+    }
+    p
+}
+
+struct Seed {
+    path: Pointer,
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Seed {
+    type Value = Value;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Seed {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        if self.depth >= MAX_DEPTH {
+            return Err(de::Error::custom(format!(
+                "{}\tthe document nests deeper than {MAX_DEPTH} levels",
+                self.path.as_str()
+            )));
+        }
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(Seed {
+            path: self.path.index(out.len()),
+            depth: self.depth + 1,
+        })? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        if self.depth >= MAX_DEPTH {
+            return Err(de::Error::custom(format!(
+                "{}\tthe document nests deeper than {MAX_DEPTH} levels",
+                self.path.as_str()
+            )));
+        }
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = self.path.key(&key);
+            if out.contains_key(&key) {
+                return Err(de::Error::custom(format!(
+                    "{}\t`{key}` appears twice in the same object; AWS rejects duplicate elements",
+                    path.as_str()
+                )));
+            }
+            let v = map.next_value_seed(Seed {
+                path,
+                depth: self.depth + 1,
+            })?;
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicates_are_named_by_pointer() {
+        let e = parse(
+            r#"{"Statement": [{"Effect": "Deny", "Effect": "Allow"}]}"#,
+            "the policy",
+        )
+        .err();
+        assert_eq!(
+            e.as_ref().map(|e| e.pointer.as_str()),
+            Some("/Statement/0/Effect")
+        );
+        assert!(e.is_some_and(|e| e
+            .message
+            .starts_with("`Effect` appears twice in the same object")));
+        let e = parse(r#"{"a/b": {"x": 1, "x": 2}}"#, "the policy").err();
+        assert_eq!(
+            e.map(|e| e.pointer.as_str().to_owned()),
+            Some("/a~1b/x".to_owned())
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        let e = parse(&deep, "the policy").err();
+        assert!(e.is_some_and(|e| e.message.contains("nests deeper")));
+        assert!(parse("[[1, {\"a\": [true, null, 2.5]}]]", "x").is_ok());
+    }
+
+    #[test]
+    fn syntax_errors_keep_their_position() {
+        let e = parse("{\"Statement\": [", "the policy").err();
+        assert!(
+            e.is_some_and(|e| e.message.starts_with("the policy is not valid JSON")
+                && e.message.contains("line 1"))
+        );
+    }
+}
