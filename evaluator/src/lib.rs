@@ -20,6 +20,7 @@
 //! Flow: JSON text → [`TrustPolicy`] (validated, operators parsed, patterns compiled, every
 //! element with its JSON Pointer) → [`evaluate`] / [`decide`] against a [`Request`].
 
+pub mod analysis;
 pub mod eval;
 pub mod json;
 pub mod pointer;
@@ -27,6 +28,7 @@ pub mod policy;
 pub mod principal;
 pub mod request;
 
+pub use analysis::{analyze, Analysis, AnalysisOptions, Threat, ThreatResult, Verdict};
 pub use eval::{
     decide, evaluate, ActionDecision, ConditionTrace, Decision, Evaluation, StatementTrace,
 };

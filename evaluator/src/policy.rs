@@ -33,6 +33,8 @@ pub struct TrustPolicy {
     pub statements: Vec<Statement>,
     /// Things AWS accepts that probably do not do what was meant.
     pub warnings: Vec<PolicyWarning>,
+    /// The document as read (fixes are written as edits of it).
+    pub document: serde_json::Value,
 }
 
 impl TrustPolicy {

@@ -170,6 +170,7 @@ pub(super) fn policy(value: &Value) -> Result<TrustPolicy, PolicyError> {
         id,
         statements,
         warnings,
+        document: value.clone(),
     })
 }
 

@@ -1,0 +1,631 @@
+//! Adversarial analysis: could any caller the owner did not mean to trust assume the role?
+//!
+//! For each threat of the threat model (public, forged-service, confused-deputy, federated,
+//! account-wide) the analysis builds the attacker's request space from the provenance table
+//! ([`provenance`]) and decides, exactly for what it models, whether some request of that space
+//! is allowed ([`search`], over the string solver [`solver`]). `exposed` and `partial` come with
+//! a witness request that the concrete evaluator allows (checked before it is reported);
+//! `restricted` is a claim that no request of the class is allowed. The procedure and its limits
+//! are in `docs/threats.md`.
+
+pub mod fix;
+pub mod provenance;
+pub mod search;
+pub mod solver;
+
+use serde_json::{json, Value};
+
+use crate::eval::{evaluate, Decision};
+use crate::policy::{Effect, PolicyPrincipal, TrustPolicy};
+use crate::principal::{is_account_id, IamKind};
+use crate::request::{Principal, Request};
+use search::{Caller, Scenario};
+
+/// The threat classes (stable names: see [`Threat::name`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Threat {
+    /// Any AWS principal in an account the policy does not name.
+    Public,
+    /// A trusted AWS service working for the attacker's own account.
+    ForgedService,
+    /// A trusted third party acting for another of its customers.
+    ConfusedDeputy,
+    /// Any identity of a trusted identity provider.
+    Federated,
+    /// Any principal of a trusted account (informational).
+    AccountWide,
+}
+
+impl Threat {
+    /// Every threat, in report order.
+    pub const ALL: [Threat; 5] = [
+        Threat::Public,
+        Threat::ForgedService,
+        Threat::ConfusedDeputy,
+        Threat::Federated,
+        Threat::AccountWide,
+    ];
+
+    /// The stable name used in output and tests.
+    pub fn name(self) -> &'static str {
+        match self {
+            Threat::Public => "public",
+            Threat::ForgedService => "forged-service",
+            Threat::ConfusedDeputy => "confused-deputy",
+            Threat::Federated => "federated",
+            Threat::AccountWide => "account-wide",
+        }
+    }
+
+    /// Parses a stable name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+/// A threat's verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Verdict {
+    /// No principal of this class is trusted.
+    NotApplicable,
+    /// No attacker of the class gets in.
+    Restricted,
+    /// Only some attackers get in (see the residual).
+    Partial,
+    /// Every attacker of the class gets in.
+    Exposed,
+}
+
+impl Verdict {
+    /// As written in output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Exposed => "exposed",
+            Verdict::Partial => "partial",
+            Verdict::Restricted => "restricted",
+            Verdict::NotApplicable => "not-applicable",
+        }
+    }
+}
+
+/// Options for [`analyze`].
+#[derive(Clone, Debug, Default)]
+pub struct AnalysisOptions {
+    /// The role owner's account, when known (from `--account`, the role ARN or the input).
+    pub account: Option<String>,
+}
+
+/// The answer for one threat.
+#[derive(Clone, Debug)]
+pub struct ThreatResult {
+    /// The threat.
+    pub threat: Threat,
+    /// Its verdict.
+    pub verdict: Verdict,
+    /// Statements that let the attacker in (or, when restricted, that trust the class).
+    pub statements: Vec<usize>,
+    /// Why.
+    pub explanation: String,
+    /// An allowed request, for `exposed` and `partial`.
+    pub witness: Option<Request>,
+    /// Which attackers get in, for `partial`.
+    pub residual: Option<String>,
+    /// A patched policy that the analysis proves `restricted` for this threat.
+    pub fix: Option<Value>,
+    /// False when a search bound was reached or a policy variable made candidates approximate.
+    pub exact: bool,
+}
+
+/// The analysis of one trust policy.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// The owner account used.
+    pub account: Option<String>,
+    /// One result per threat, in [`Threat::ALL`] order.
+    pub threats: Vec<ThreatResult>,
+    /// Remarks on the analysis (unknown owner, approximations).
+    pub notes: Vec<String>,
+}
+
+impl Analysis {
+    /// The result for a threat.
+    pub fn result(&self, threat: Threat) -> Option<&ThreatResult> {
+        self.threats.iter().find(|t| t.threat == threat)
+    }
+
+    /// Is the role exposed (or partly exposed) to this threat?
+    pub fn is_exposed_to(&self, threat: Threat) -> bool {
+        self.result(threat)
+            .is_some_and(|r| matches!(r.verdict, Verdict::Exposed | Verdict::Partial))
+    }
+
+    /// The witnesses of every threat that is not restricted: who can assume the role, as
+    /// requests the evaluator allows.
+    pub fn who_can_assume(&self) -> Vec<(Threat, &Request)> {
+        self.threats
+            .iter()
+            .filter_map(|t| t.witness.as_ref().map(|w| (t.threat, w)))
+            .collect()
+    }
+
+    /// The worst verdict.
+    pub fn worst(&self) -> Verdict {
+        self.threats
+            .iter()
+            .filter(|t| t.threat != Threat::AccountWide)
+            .map(|t| t.verdict)
+            .max()
+            .unwrap_or(Verdict::NotApplicable)
+    }
+
+    /// The contract's JSON for the `threats` of one role.
+    pub fn threats_json(&self) -> Value {
+        Value::Array(
+            self.threats
+                .iter()
+                .map(|t| {
+                    json!({
+                        "threat": t.threat.name(),
+                        "verdict": t.verdict.name(),
+                        "statements": t.statements,
+                        "explanation": t.explanation,
+                        "witness": t.witness.as_ref().map(Request::to_json),
+                        "residual": t.residual,
+                        "fix": t.fix,
+                        "exact": t.exact,
+                    })
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Analyses a trust policy against every threat.
+pub fn analyze(policy: &TrustPolicy, options: &AnalysisOptions) -> Analysis {
+    let mut threats: Vec<ThreatResult> = Threat::ALL
+        .iter()
+        .map(|t| analyze_threat(policy, *t, options))
+        .collect();
+    for t in &mut threats {
+        if matches!(t.verdict, Verdict::Exposed | Verdict::Partial) {
+            t.fix = fix::propose(policy, t.threat, options)
+                .filter(|candidate| fix_is_proven(candidate, t.threat, options));
+        }
+    }
+    let mut notes = Vec::new();
+    if options.account.is_none() {
+        notes.push("the owner account is unknown: every account the policy names is treated as a third party; give --account or the role ARN".to_owned());
+    }
+    if threats.iter().any(|t| !t.exact) {
+        notes.push("some results are not exact: a search bound was reached or a policy variable reads a key the attacker chooses (see `exact`)".to_owned());
+    }
+    Analysis {
+        account: options.account.clone(),
+        threats,
+        notes,
+    }
+}
+
+fn fix_is_proven(candidate: &Value, threat: Threat, options: &AnalysisOptions) -> bool {
+    TrustPolicy::from_value(candidate)
+        .map(|p| analyze_threat(&p, threat, options).verdict == Verdict::Restricted)
+        .unwrap_or(false)
+}
+
+/// Analyses one threat (no fix).
+pub fn analyze_threat(
+    policy: &TrustPolicy,
+    threat: Threat,
+    options: &AnalysisOptions,
+) -> ThreatResult {
+    let scenarios = scenarios(policy, threat, options.account.as_deref());
+    let mut result = ThreatResult {
+        threat,
+        verdict: Verdict::NotApplicable,
+        statements: Vec::new(),
+        explanation: match threat {
+            Threat::Public => "no statement allows \"*\"".to_owned(),
+            Threat::ForgedService => "no statement allows a service principal".to_owned(),
+            Threat::ConfusedDeputy => {
+                "no statement allows a principal of another account".to_owned()
+            }
+            Threat::Federated => "no statement allows an identity provider".to_owned(),
+            Threat::AccountWide => "no statement allows a whole account".to_owned(),
+        },
+        witness: None,
+        residual: None,
+        fix: None,
+        exact: true,
+    };
+    if scenarios.is_empty() {
+        return result;
+    }
+    let literals = search::literals(policy);
+    let mut restricted_labels = Vec::new();
+    let mut trusting: Vec<usize> = Vec::new();
+    for (scenario, statements) in &scenarios {
+        trusting.extend(statements.iter().copied());
+        let outcome = search::run(policy, scenario, &literals);
+        result.exact &= !outcome.limits.truncated && !outcome.limits.variables;
+        let Some(witness) = outcome.witness.clone() else {
+            restricted_labels.push(scenario.label.clone());
+            continue;
+        };
+        // The evaluator must allow the witness; otherwise the analysis reports nothing.
+        let evaluation = evaluate(policy, &witness);
+        if evaluation.decision != Decision::Allow {
+            result.exact = false;
+            continue;
+        }
+        let verdict = if outcome.only_if_omitted || !outcome.all_fresh {
+            Verdict::Partial
+        } else {
+            Verdict::Exposed
+        };
+        if verdict <= result.verdict
+            && result.verdict != Verdict::Restricted
+            && result.verdict != Verdict::NotApplicable
+        {
+            continue;
+        }
+        let allowing: Vec<usize> = evaluation
+            .actions
+            .first()
+            .map(|a| a.statements.clone())
+            .unwrap_or_default();
+        result.verdict = verdict;
+        result.statements = allowing.clone();
+        result.explanation = explain_open(policy, threat, &scenario.label, &allowing, &evaluation);
+        result.residual =
+            (verdict == Verdict::Partial).then(|| residual(policy, threat, scenario, &outcome));
+        result.witness = Some(witness);
+    }
+    if result.verdict == Verdict::NotApplicable {
+        trusting.sort_unstable();
+        trusting.dedup();
+        result.verdict = Verdict::Restricted;
+        result.statements = trusting.clone();
+        result.explanation = explain_closed(policy, &restricted_labels, &trusting);
+    }
+    result
+}
+
+fn key_names(threat: Threat) -> &'static [&'static str] {
+    match threat {
+        Threat::ForgedService => &[
+            "aws:sourceaccount",
+            "aws:sourcearn",
+            "aws:sourceorgid",
+            "aws:sourceorgpaths",
+        ],
+        Threat::ConfusedDeputy => &["sts:externalid"],
+        Threat::Public => &[
+            "aws:principalaccount",
+            "aws:principalorgid",
+            "aws:principalorgpaths",
+            "aws:principalarn",
+        ],
+        Threat::Federated | Threat::AccountWide => &[],
+    }
+}
+
+fn explain_open(
+    policy: &TrustPolicy,
+    threat: Threat,
+    label: &str,
+    allowing: &[usize],
+    e: &crate::eval::Evaluation,
+) -> String {
+    let mut parts = Vec::new();
+    for i in allowing {
+        let Some(trace) = e.statements.iter().find(|t| t.index == *i) else {
+            continue;
+        };
+        let protective: Vec<&crate::eval::ConditionTrace> = trace
+            .conditions
+            .iter()
+            .filter(|c| {
+                let k = c.key.to_ascii_lowercase();
+                key_names(threat).contains(&k.as_str())
+                    || threat == Threat::Federated
+                    || !key_names(threat).is_empty()
+            })
+            .collect();
+        let keys = key_names(threat);
+        let guarded = policy.statements.get(*i).is_some_and(|s| {
+            s.conditions
+                .iter()
+                .any(|c| keys.contains(&c.condition.key().folded()))
+        });
+        let mut text = format!("statement {i} lets in {label}");
+        if trace.conditions.is_empty() {
+            text.push_str(" with no condition");
+            if !keys.is_empty() {
+                text.push_str(&format!(" on {}", pretty_keys(keys)));
+            }
+        } else {
+            if !keys.is_empty() && !guarded {
+                text.push_str(&format!(" with no condition on {}", pretty_keys(keys)));
+            }
+            let held: Vec<String> = protective
+                .iter()
+                .map(|c| format!("{} {}: {}", c.operator, c.key, c.explanation))
+                .collect();
+            if !held.is_empty() {
+                text.push_str("; its conditions hold for the attacker: ");
+                text.push_str(&held.join("; "));
+            }
+        }
+        parts.push(text);
+    }
+    parts.join(". ")
+}
+
+fn pretty_keys(keys: &[&str]) -> String {
+    let names: Vec<&str> = keys
+        .iter()
+        .map(|k| match *k {
+            "aws:sourceaccount" => "aws:SourceAccount",
+            "aws:sourcearn" => "aws:SourceArn",
+            "aws:sourceorgid" => "aws:SourceOrgID",
+            "aws:sourceorgpaths" => "aws:SourceOrgPaths",
+            "sts:externalid" => "sts:ExternalId",
+            "aws:principalaccount" => "aws:PrincipalAccount",
+            "aws:principalorgid" => "aws:PrincipalOrgID",
+            "aws:principalorgpaths" => "aws:PrincipalOrgPaths",
+            "aws:principalarn" => "aws:PrincipalArn",
+            other => other,
+        })
+        .collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => (*last).to_owned(),
+        None => String::new(),
+    }
+}
+
+fn explain_closed(policy: &TrustPolicy, labels: &[String], statements: &[usize]) -> String {
+    let mut conds = Vec::new();
+    for i in statements {
+        if let Some(s) = policy.statements.get(*i) {
+            let list: Vec<String> = s
+                .conditions
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} {} `{}`",
+                        c.condition.operator(),
+                        c.condition.key(),
+                        c.condition.raw_values().join("`, `")
+                    )
+                })
+                .collect();
+            if list.is_empty() {
+                conds.push(format!(
+                    "statement {i} does not cover the attacker's request"
+                ));
+            } else {
+                conds.push(format!("statement {i} requires {}", list.join(" and ")));
+            }
+        }
+    }
+    format!(
+        "no request from {} is allowed: {}",
+        labels.join(", "),
+        conds.join("; ")
+    )
+}
+
+fn residual(
+    policy: &TrustPolicy,
+    threat: Threat,
+    scenario: &Scenario,
+    outcome: &search::Outcome,
+) -> String {
+    if outcome.only_if_omitted {
+        return format!(
+            "only if {} omits aws:SourceAccount and aws:SourceArn when it assumes the role (its documentation does not say that it always sends them); the conditions on them fail for another account's values",
+            scenario.label.split(' ').next().unwrap_or("the service")
+        );
+    }
+    let what = match threat {
+        Threat::ConfusedDeputy => "the ExternalId the third party assigns to the attacker",
+        Threat::Federated => "the attacker's own organization or identity at the provider",
+        _ => "the attacker's account ID",
+    };
+    let keys: Vec<String> = policy
+        .statements
+        .iter()
+        .flat_map(|s| s.conditions.iter())
+        .map(|c| {
+            format!(
+                "{} {} `{}`",
+                c.condition.operator(),
+                c.condition.key(),
+                c.condition.raw_values().join("`, `")
+            )
+        })
+        .collect();
+    match (&outcome.witness_fresh, &outcome.failing_fresh) {
+        (Some(ok), Some(bad)) => format!(
+            "only attackers whose {what} satisfies the policy's patterns ({}), e.g. `{ok}` gets in and `{bad}` does not",
+            keys.join("; ")
+        ),
+        _ => format!("only some attackers, depending on {what}"),
+    }
+}
+
+/// The attacker scenarios of a threat, each with the statements that trust its caller.
+fn scenarios(
+    policy: &TrustPolicy,
+    threat: Threat,
+    owner: Option<&str>,
+) -> Vec<(Scenario, Vec<usize>)> {
+    let allow = policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow);
+    let mut out: Vec<(Scenario, Vec<usize>)> = Vec::new();
+    let add =
+        |key: String, scenario: Scenario, index: usize, out: &mut Vec<(Scenario, Vec<usize>)>| {
+            match out.iter_mut().find(|(s, _)| s.label == key) {
+                Some((_, list)) => list.push(index),
+                None => out.push((scenario, vec![index])),
+            }
+        };
+    for s in allow {
+        for e in &s.principals {
+            match (&e.principal, threat) {
+                (PolicyPrincipal::Everyone, Threat::Public) => {
+                    let label = "any AWS principal of another account".to_owned();
+                    let sc = Scenario {
+                        threat,
+                        label: label.clone(),
+                        caller: Caller::FromPrincipalArn(vec![
+                            "arn:aws:iam::{account}:role/{name}".to_owned(),
+                            "arn:aws:iam::{account}:user/{name}".to_owned(),
+                            "arn:aws:iam::{account}:root".to_owned(),
+                        ]),
+                        action: "sts:AssumeRole",
+                        provider: None,
+                        service_names: Vec::new(),
+                        service_sends_source_keys: true,
+                    };
+                    add(label, sc, s.index, &mut out);
+                }
+                (PolicyPrincipal::Service(name), Threat::ForgedService) => {
+                    let label = format!("{name} working for another account");
+                    let sc = Scenario {
+                        threat,
+                        label: label.clone(),
+                        caller: Caller::Fixed(Principal::Service(name.clone())),
+                        action: "sts:AssumeRole",
+                        provider: None,
+                        service_names: service_names(policy, name),
+                        service_sends_source_keys: provenance::SERVICES_SENDING_SOURCE_KEYS
+                            .contains(&name.as_str()),
+                    };
+                    add(label, sc, s.index, &mut out);
+                }
+                (PolicyPrincipal::Iam(id), Threat::ConfusedDeputy)
+                    if Some(id.account.as_str()) != owner =>
+                {
+                    let label = format!("the third party {id} acting for another customer");
+                    let caller = match &id.kind {
+                        IamKind::Account => Caller::FromPrincipalArn(vec![format!(
+                            "arn:aws:iam::{}:role/{{name}}",
+                            id.account
+                        )]),
+                        IamKind::Role { name, .. } => match Principal::infer(&format!(
+                            "arn:{}:sts::{}:assumed-role/{name}/deputy-session",
+                            id.partition.as_deref().unwrap_or("aws"),
+                            id.account
+                        )) {
+                            Ok(p) => Caller::Fixed(p),
+                            Err(_) => continue,
+                        },
+                        _ => Caller::Fixed(Principal::Aws(id.clone())),
+                    };
+                    let sc = Scenario {
+                        threat,
+                        label: label.clone(),
+                        caller,
+                        action: "sts:AssumeRole",
+                        provider: None,
+                        service_names: Vec::new(),
+                        service_sends_source_keys: true,
+                    };
+                    add(label, sc, s.index, &mut out);
+                }
+                (PolicyPrincipal::Federated(name), Threat::Federated) => {
+                    let saml = name.contains(":saml-provider/");
+                    let provider = match name.split_once(":oidc-provider/") {
+                        Some((_, host)) => host.to_owned(),
+                        None => name.clone(),
+                    };
+                    let label = format!("any identity of {name}");
+                    let sc = Scenario {
+                        threat,
+                        label: label.clone(),
+                        caller: Caller::Fixed(Principal::Federated(name.clone())),
+                        action: if saml {
+                            "sts:AssumeRoleWithSAML"
+                        } else {
+                            "sts:AssumeRoleWithWebIdentity"
+                        },
+                        provider: Some(provider),
+                        service_names: Vec::new(),
+                        service_sends_source_keys: true,
+                    };
+                    add(label, sc, s.index, &mut out);
+                }
+                (PolicyPrincipal::Iam(id), Threat::AccountWide) if id.kind == IamKind::Account => {
+                    let label = format!("any principal of account {}", id.account);
+                    let sc = Scenario {
+                        threat,
+                        label: label.clone(),
+                        caller: Caller::FromPrincipalArn(vec![
+                            format!("arn:aws:iam::{}:role/{{name}}", id.account),
+                            format!("arn:aws:iam::{}:user/{{name}}", id.account),
+                        ]),
+                        action: "sts:AssumeRole",
+                        provider: None,
+                        service_names: Vec::new(),
+                        service_sends_source_keys: true,
+                    };
+                    add(label, sc, s.index, &mut out);
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The service namespaces a service's `aws:SourceArn` may name: the one its principal suggests,
+/// and those the policy's own `aws:SourceArn` patterns name (so the analysis never claims a
+/// restriction because it guessed the namespace wrong).
+fn service_names(policy: &TrustPolicy, principal: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let labels: Vec<&str> = principal
+        .trim_end_matches(".amazonaws.com")
+        .trim_end_matches(".amazon.com")
+        .split('.')
+        .collect();
+    if let Some(last) = labels.last() {
+        names.push((*last).to_owned());
+    }
+    if let Some(first) = labels.first() {
+        if !names.contains(&(*first).to_owned()) {
+            names.push((*first).to_owned());
+        }
+    }
+    for s in &policy.statements {
+        for c in &s.conditions {
+            if c.condition.key().folded() == "aws:sourcearn" {
+                for v in c.condition.raw_values() {
+                    if let Some(ns) = v.split(':').nth(2) {
+                        if !ns.is_empty()
+                            && !ns.contains('*')
+                            && !ns.contains('?')
+                            && !names.contains(&ns.to_owned())
+                        {
+                            names.push(ns.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    names
+}
+
+/// The owner account from an explicit option or a role ARN.
+pub fn owner_from(account: Option<&str>, role_arn: Option<&str>) -> Option<String> {
+    if let Some(a) = account.filter(|a| is_account_id(a)) {
+        return Some(a.to_owned());
+    }
+    role_arn
+        .and_then(|r| crate::principal::IamIdentity::parse(r).ok())
+        .map(|id| id.account)
+}

@@ -1,0 +1,396 @@
+//! Key provenance: for each threat, which context keys the attacker's request carries and who
+//! sets each one. This is the one table the analysis reads; `docs/threats.md` shows it.
+//!
+//! Value templates: literal text, `{chosen}` (any string the attacker picks), `{name}` (a
+//! non-empty one), `{account}` (the
+//! attacker's own 12-digit account ID: fresh), `{org}` (its organization ID, `o-...`: fresh), `{tenant}` (its own organization or namespace
+//! at an identity provider: fresh), `{id}` (an
+//! identifier a service or provider assigns to the attacker: fresh), `{region}` (an AWS Region
+//! the attacker picks). Kinds: `value` (present), `optional` (the attacker may leave it out),
+//! `service` (present or absent depending on the service, not on the attacker), `set` /
+//! `optional-set` (multivalued), `absent`, `existential` (set by a party the owner trusts
+//! to behave, e.g. a third party's own tags: whatever the legitimate request carries).
+//!
+//! Sources (IAM User Guide unless noted):
+//! - G: "AWS global condition context keys" (reference_policies_condition-keys.html): availability
+//!   of each `aws:` key; the Source keys are present only "if accessing a resource triggers an
+//!   AWS service to call another service on behalf of the resource owner".
+//! - CD: "The confused deputy problem" (confused-deputy.html): aws:SourceArn, aws:SourceAccount,
+//!   aws:SourceOrgID, aws:SourceOrgPaths in role trust policies for services.
+//! - STS: Service Authorization Reference, "Actions, resources, and condition keys for AWS
+//!   Security Token Service" (sts:ExternalId, sts:RoleSessionName, sts:SourceIdentity,
+//!   sts:TransitiveTagKeys, aws:RequestTag, aws:TagKeys are request parameters: the caller's).
+//! - EXT: "Access to AWS accounts owned by third parties" (id_roles_common-scenarios_third-party.html):
+//!   the third party assigns a unique ExternalId per customer.
+//! - OIDC: "Available keys for AWS OIDC federation" (reference_policies_iam-condition-keys.html#condition-keys-wif)
+//!   and GitHub's "Configuring OpenID Connect in Amazon Web Services" (sub = `repo:ORG/REPO:...`).
+//! - EKS: Amazon EKS User Guide, "Assign IAM roles to Kubernetes service accounts"
+//!   (sub = `system:serviceaccount:NAMESPACE:NAME`).
+//! - COG: Amazon Cognito Developer Guide, "IAM roles" (aud = identity pool ID, amr =
+//!   authenticated / unauthenticated).
+//! - SAML: "Available keys for SAML-based AWS STS federation" (saml:aud is the AWS sign-in
+//!   endpoint).
+
+use super::Threat;
+
+/// How a key's value arises in an attacker's request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Always present with the template's value.
+    Value,
+    /// Present or absent, as the attacker likes.
+    Optional,
+    /// Present or absent depending on the service (documented services: present).
+    Service,
+    /// A set of template values, possibly empty.
+    Set,
+    /// A set, or absent.
+    OptionalSet,
+    /// Never present.
+    Absent,
+    /// Whatever a trusted party's legitimate request carries (may be absent).
+    Existential,
+}
+
+/// One row: for `threat`, the key (or key prefix ending in `/`, or a provider claim given as
+/// `:claim` after the provider host) is of `kind` with value `template`.
+#[derive(Clone, Copy, Debug)]
+pub struct Row {
+    /// The threat.
+    pub threat: Threat,
+    /// Key name, lower case; a prefix when it ends in `/`; a claim suffix when it starts with `:`.
+    pub key: &'static str,
+    /// How it is set.
+    pub kind: Kind,
+    /// The value template.
+    pub template: &'static str,
+    /// The source (see the module docs).
+    pub source: &'static str,
+}
+
+macro_rules! rows {
+    ($($threat:ident $key:literal $kind:ident $template:literal $source:literal;)*) => {
+        /// The provenance table.
+        pub const TABLE: &[Row] = &[$(Row {
+            threat: Threat::$threat,
+            key: $key,
+            kind: Kind::$kind,
+            template: $template,
+            source: $source,
+        }),*];
+    };
+}
+
+rows! {
+    // Any AWS principal in an account of its own.
+    Public "aws:principalorgid" Optional "{org}" "G: aws:PrincipalOrgID, present when the account is in an organization";
+    Public "aws:principalorgpaths" OptionalSet "{org}/{chosen}" "G: aws:PrincipalOrgPaths";
+    Public "aws:principaltag/" Optional "{chosen}" "G: aws:PrincipalTag, the caller's own tags";
+    Public "aws:resourcetag/" Existential "{chosen}" "G: aws:ResourceTag, the role's own tags (the owner's)";
+    Public "aws:resourceaccount" Existential "{chosen}" "G: aws:ResourceAccount, the role's account (the owner's)";
+    Public "aws:resourceorgid" Existential "{chosen}" "G: aws:ResourceOrgID (the owner's)";
+    Public "aws:resourceorgpaths" Existential "{chosen}" "G: aws:ResourceOrgPaths (the owner's)";
+    Public "sts:externalid" Optional "{chosen}" "STS: request parameter ExternalId";
+    Public "sts:rolesessionname" Value "{chosen}" "STS: request parameter RoleSessionName (required)";
+    Public "sts:sourceidentity" Optional "{chosen}" "STS: request parameter SourceIdentity";
+    Public "aws:sourceidentity" Optional "{chosen}" "G: aws:SourceIdentity, set by an earlier hop the attacker made";
+    Public "aws:requesttag/" Optional "{chosen}" "STS: session tags are request parameters";
+    Public "aws:tagkeys" OptionalSet "{chosen}" "STS: session tag keys";
+    Public "sts:transitivetagkeys" OptionalSet "{chosen}" "STS: request parameter TransitiveTagKeys";
+    Public "sts:durationseconds" Value "{chosen}" "STS: request parameter DurationSeconds";
+    Public "aws:multifactorauthpresent" Optional "{chosen}" "G: the attacker authenticates its own principal, with or without MFA";
+    Public "aws:multifactorauthage" Optional "{chosen}" "G: aws:MultiFactorAuthAge";
+    Public "aws:tokenissuetime" Optional "{chosen}" "G: aws:TokenIssueTime, present for temporary credentials";
+    Public "aws:currenttime" Value "{chosen}" "G: the attacker picks when to call";
+    Public "aws:epochtime" Value "{chosen}" "G: the attacker picks when to call";
+    Public "aws:requestedregion" Value "{region}" "G: the Region the attacker calls";
+    Public "aws:securetransport" Value "true" "G: STS is reached over TLS";
+    Public "aws:sourceip" Value "{ip}" "G: the attacker's own address, outside the owner's ranges";
+    Public "aws:useragent" Value "{chosen}" "G: aws:UserAgent, sent by the caller";
+    Public "aws:referer" Optional "{chosen}" "G: aws:referer, sent by the caller";
+    Public "aws:userid" Value "{chosen}" "G: aws:userid of the attacker's own principal";
+    Public "aws:viaawsservice" Value "false" "G: a direct call";
+
+    // An AWS service the policy trusts, working for the attacker's account.
+    ForgedService "aws:sourceaccount" Service "{account}" "CD, G: the account the service acts for";
+    ForgedService "aws:sourcearn" Service "arn:aws:{service}:{region}:{account}:{chosen}" "CD, G: the resource the service acts for";
+    ForgedService "aws:sourceorgid" Optional "{org}" "CD, G: present when the attacker's account is in an organization";
+    ForgedService "aws:sourceorgpaths" OptionalSet "{org}/{chosen}" "CD, G: aws:SourceOrgPaths";
+    ForgedService "aws:resourcetag/" Existential "{chosen}" "G: the role's own tags (the owner's)";
+    ForgedService "aws:resourceaccount" Existential "{chosen}" "G: the role's account (the owner's)";
+    ForgedService "aws:requesttag/" Optional "{chosen}" "services such as EKS Pod Identity tag sessions from the attacker's own resources";
+    ForgedService "aws:tagkeys" OptionalSet "{chosen}" "as aws:RequestTag";
+    ForgedService "sts:rolesessionname" Value "{chosen}" "the service names the session, often after the attacker's resource";
+    ForgedService "aws:currenttime" Value "{chosen}" "G";
+    ForgedService "aws:epochtime" Value "{chosen}" "G";
+    ForgedService "aws:securetransport" Value "true" "G";
+    ForgedService "aws:requestedregion" Value "{region}" "G";
+
+    // A third party the policy trusts, acting for another of its customers.
+    ConfusedDeputy "sts:externalid" Value "{id}" "EXT: the deputy sends the ExternalId it assigned to the attacker, unique per customer";
+    ConfusedDeputy "sts:rolesessionname" Existential "{chosen}" "the deputy names its sessions";
+    ConfusedDeputy "sts:sourceidentity" Existential "{chosen}" "the deputy's own choice";
+    ConfusedDeputy "aws:principaltag/" Existential "{chosen}" "the deputy's own tags";
+    ConfusedDeputy "aws:principalorgid" Existential "{chosen}" "the deputy's own organization";
+    ConfusedDeputy "aws:principalorgpaths" Existential "{chosen}" "the deputy's own organization";
+    ConfusedDeputy "aws:multifactorauthpresent" Existential "{chosen}" "the deputy's own sign-in";
+    ConfusedDeputy "aws:multifactorauthage" Existential "{chosen}" "the deputy's own sign-in";
+    ConfusedDeputy "aws:tokenissuetime" Existential "{chosen}" "the deputy's own credentials";
+    ConfusedDeputy "aws:sourceip" Existential "{chosen}" "the deputy's own address";
+    ConfusedDeputy "aws:requesttag/" Existential "{chosen}" "the deputy's own session tags";
+    ConfusedDeputy "aws:tagkeys" Existential "{chosen}" "the deputy's own session tags";
+    ConfusedDeputy "sts:transitivetagkeys" Existential "{chosen}" "the deputy's own session tags";
+    ConfusedDeputy "sts:durationseconds" Existential "{chosen}" "the deputy's own request";
+    ConfusedDeputy "aws:resourcetag/" Existential "{chosen}" "the role's own tags";
+    ConfusedDeputy "aws:resourceaccount" Existential "{chosen}" "the role's account";
+    ConfusedDeputy "aws:userid" Existential "{chosen}" "the deputy's own principal";
+    ConfusedDeputy "aws:currenttime" Value "{chosen}" "G";
+    ConfusedDeputy "aws:epochtime" Value "{chosen}" "G";
+    ConfusedDeputy "aws:securetransport" Value "true" "G";
+    ConfusedDeputy "aws:requestedregion" Value "{region}" "G";
+    ConfusedDeputy "aws:viaawsservice" Value "false" "G";
+
+    // Any identity of a trusted identity provider. Provider claims are matched by suffix.
+    Federated "token.actions.githubusercontent.com:sub" Value "repo:{tenant}/{chosen}" "OIDC, GitHub: sub is repo:ORG/REPO:..., the attacker's own organization";
+    Federated "token.actions.githubusercontent.com:repository" Value "{tenant}/{chosen}" "GitHub: repository";
+    Federated "token.actions.githubusercontent.com:repository_owner" Value "{tenant}" "GitHub: repository_owner";
+    Federated "token.actions.githubusercontent.com:job_workflow_ref" Value "{tenant}/{chosen}" "GitHub: job_workflow_ref";
+    Federated "token.actions.githubusercontent.com:aud" Value "{chosen}" "OIDC: STS checks aud against the provider's client IDs, which every GitHub repository shares (sts.amazonaws.com)";
+    Federated "gitlab.com:sub" Value "project_path:{tenant}/{chosen}" "GitLab ID tokens: sub is project_path:GROUP/PROJECT:...";
+    Federated "gitlab.com:namespace_path" Value "{tenant}" "GitLab ID tokens";
+    Federated "gitlab.com:project_path" Value "{tenant}/{chosen}" "GitLab ID tokens";
+    Federated "gitlab.com:aud" Value "{chosen}" "OIDC";
+    Federated "app.terraform.io:sub" Value "organization:{tenant}:{chosen}" "HCP Terraform workload identity: sub is organization:ORG:project:...";
+    Federated "app.terraform.io:aud" Value "{chosen}" "OIDC";
+    Federated "cognito-identity.amazonaws.com:aud" Value "{region}:{id}" "COG: aud is the identity pool ID; the attacker uses a pool of its own";
+    Federated "cognito-identity.amazonaws.com:sub" Value "{region}:{id}" "COG: the identity ID Cognito assigns";
+    Federated "cognito-identity.amazonaws.com:amr" Set "{chosen}" "COG: authenticated or unauthenticated, and the login provider";
+    Federated "accounts.google.com:aud" Value "{id}" "OIDC: the attacker's own OAuth client ID";
+    Federated "accounts.google.com:oaud" Value "{id}" "OIDC";
+    Federated "accounts.google.com:sub" Value "{id}" "OIDC: the attacker's Google account ID";
+    Federated "accounts.google.com:azp" Value "{id}" "OIDC";
+    Federated "accounts.google.com:email" Value "{chosen}" "OIDC";
+    Federated "graph.facebook.com:app_id" Value "{id}" "OIDC: the attacker's own app";
+    Federated "graph.facebook.com:id" Value "{id}" "OIDC";
+    Federated "www.amazon.com:app_id" Value "{id}" "OIDC: the attacker's own app";
+    Federated "www.amazon.com:user_id" Value "{id}" "OIDC";
+    Federated "saml:aud" Value "https://signin.aws.amazon.com/saml" "SAML: the AWS sign-in endpoint";
+    Federated ":sub" Value "{id}" "OIDC: the subject the provider issues to the attacker, which is not one the policy names";
+    Federated ":aud" Value "{chosen}" "OIDC: STS checks aud against the provider's client IDs before the trust policy";
+    Federated "saml:sub" Value "{id}" "SAML: the attacker's own subject at the identity provider";
+    Federated "saml:" Value "{chosen}" "SAML: attributes of the attacker's own user";
+    Federated "aws:requesttag/" Optional "{chosen}" "session tags come from the attacker's claims";
+    Federated "aws:tagkeys" OptionalSet "{chosen}" "session tags come from the attacker's claims";
+    Federated "sts:rolesessionname" Value "{chosen}" "STS: request parameter";
+    Federated "sts:sourceidentity" Optional "{chosen}" "from the attacker's claims";
+    Federated "aws:currenttime" Value "{chosen}" "G";
+    Federated "aws:epochtime" Value "{chosen}" "G";
+    Federated "aws:securetransport" Value "true" "G";
+    Federated "aws:sourceip" Value "{ip}" "G: the attacker's own address";
+    Federated "aws:requestedregion" Value "{region}" "G";
+    Federated "aws:resourcetag/" Existential "{chosen}" "the role's own tags";
+    Federated "aws:resourceaccount" Existential "{chosen}" "the role's account";
+
+    // Any principal of a trusted account (informational).
+    AccountWide "aws:principaltag/" Optional "{chosen}" "G: the principal's tags, set in that account";
+    AccountWide "aws:principalorgid" Existential "{chosen}" "the account's organization";
+    AccountWide "aws:principalorgpaths" Existential "{chosen}" "the account's organization";
+    AccountWide "sts:externalid" Optional "{chosen}" "STS: request parameter";
+    AccountWide "sts:rolesessionname" Value "{chosen}" "STS: request parameter";
+    AccountWide "sts:sourceidentity" Optional "{chosen}" "STS: request parameter";
+    AccountWide "aws:requesttag/" Optional "{chosen}" "STS: request parameter";
+    AccountWide "aws:tagkeys" OptionalSet "{chosen}" "STS: request parameter";
+    AccountWide "sts:transitivetagkeys" OptionalSet "{chosen}" "STS: request parameter";
+    AccountWide "sts:durationseconds" Value "{chosen}" "STS: request parameter";
+    AccountWide "aws:multifactorauthpresent" Optional "{chosen}" "G";
+    AccountWide "aws:multifactorauthage" Optional "{chosen}" "G";
+    AccountWide "aws:tokenissuetime" Optional "{chosen}" "G";
+    AccountWide "aws:currenttime" Value "{chosen}" "G";
+    AccountWide "aws:epochtime" Value "{chosen}" "G";
+    AccountWide "aws:sourceip" Existential "{chosen}" "the principal's own address";
+    AccountWide "aws:securetransport" Value "true" "G";
+    AccountWide "aws:requestedregion" Value "{region}" "G";
+    AccountWide "aws:resourcetag/" Existential "{chosen}" "the role's own tags";
+    AccountWide "aws:resourceaccount" Existential "{chosen}" "the role's account";
+    AccountWide "aws:userid" Value "{chosen}" "G";
+    AccountWide "aws:viaawsservice" Value "false" "G";
+}
+
+/// Services whose own documentation shows them setting `aws:SourceAccount` / `aws:SourceArn`
+/// when they assume a customer's role (a forged request from them always carries the keys).
+/// Others may omit the keys; a condition on them then protects only if it fails on an absent key.
+/// Sources: the services' "Cross-service confused deputy prevention" pages (EC2 Auto Scaling,
+/// Amazon Personalize, AWS IoT, AppStream 2.0, AWS FIS via Resilience Hub, Incident Manager,
+/// SageMaker Unified Studio for DataZone, Lake Formation and Glue, Fraud Detector).
+pub const SERVICES_SENDING_SOURCE_KEYS: &[&str] = &[
+    "autoscaling.amazonaws.com",
+    "personalize.amazonaws.com",
+    "iot.amazonaws.com",
+    "appstream.amazonaws.com",
+    "fis.amazonaws.com",
+    "ssm-incidents.amazonaws.com",
+    "datazone.amazonaws.com",
+    "lakeformation.amazonaws.com",
+    "glue.amazonaws.com",
+    "frauddetector.amazonaws.com",
+];
+
+/// AWS Regions an attacker can pick (AWS General Reference, "AWS Regions"); patterns can only
+/// tell Regions apart by name, so this list is the whole of the attacker's choice.
+pub const REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "af-south-1",
+    "ap-east-1",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-north-1",
+    "il-central-1",
+    "me-south-1",
+    "me-central-1",
+    "mx-central-1",
+    "sa-east-1",
+];
+
+/// The subject of an EKS cluster's OIDC provider: `system:serviceaccount:NAMESPACE:NAME` for a
+/// service account other than the ones the policy names (EKS).
+pub const EKS_SUB: Row = Row {
+    threat: Threat::Federated,
+    key: ":sub",
+    kind: Kind::Value,
+    template: "system:serviceaccount:{tenant}:{id}",
+    source: "EKS: sub is system:serviceaccount:NAMESPACE:NAME",
+};
+
+/// The row for `key` (lower case) under `threat`, for a caller trusted through `provider`
+/// (the OIDC host or SAML provider, for federated keys).
+pub fn lookup(threat: Threat, key: &str, provider: Option<&str>) -> Option<&'static Row> {
+    let rows = TABLE.iter().filter(|r| r.threat == threat);
+    if let Some(r) = rows.clone().find(|r| r.key == key) {
+        return Some(r);
+    }
+    if let Some(r) = rows
+        .clone()
+        .filter(|r| r.key.ends_with('/') || r.key.ends_with(':'))
+        .find(|r| key.starts_with(r.key) && key.len() > r.key.len())
+    {
+        return Some(r);
+    }
+    // A provider claim: `<provider>:<claim>` where the provider is the one trusted.
+    let host = trustsim_conditions::key::fold(provider?);
+    let claim = key.strip_prefix(host.as_str())?;
+    if claim == ":sub" && host.starts_with("oidc.eks.") {
+        return Some(&EKS_SUB);
+    }
+    rows.filter(|r| r.key.starts_with(':'))
+        .find(|r| r.key == claim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_has_a_source_and_a_known_template() {
+        for r in TABLE {
+            assert!(!r.source.is_empty(), "{}", r.key);
+            let mut t = r.template.to_owned();
+            for v in [
+                "{chosen}",
+                "{name}",
+                "{account}",
+                "{org}",
+                "{tenant}",
+                "{id}",
+                "{region}",
+                "{service}",
+                "{ip}",
+            ] {
+                t = t.replace(v, "");
+            }
+            assert!(
+                !t.contains('{') && !t.contains('}'),
+                "unknown placeholder in {}",
+                r.template
+            );
+            assert_eq!(r.key, r.key.to_lowercase(), "keys are stored lower-cased");
+        }
+    }
+
+    #[test]
+    fn lookups_by_name_prefix_and_provider() {
+        assert_eq!(
+            lookup(Threat::ForgedService, "aws:sourceaccount", None).map(|r| r.kind),
+            Some(Kind::Service)
+        );
+        assert_eq!(
+            lookup(Threat::Public, "aws:principaltag/team", None).map(|r| r.kind),
+            Some(Kind::Optional)
+        );
+        assert_eq!(
+            lookup(Threat::Public, "aws:sourceaccount", None).map(|r| r.kind),
+            None
+        );
+        let eks = "oidc.eks.us-east-1.amazonaws.com/id/ABC";
+        assert_eq!(
+            lookup(
+                Threat::Federated,
+                &format!("{eks}:sub").to_lowercase(),
+                Some(eks)
+            )
+            .map(|r| r.template),
+            Some("system:serviceaccount:{tenant}:{id}")
+        );
+        assert_eq!(
+            lookup(
+                Threat::Federated,
+                "gitlab.example.com:sub",
+                Some("gitlab.example.com")
+            )
+            .map(|r| r.template),
+            Some("{id}")
+        );
+        assert_eq!(
+            lookup(
+                Threat::Federated,
+                "token.actions.githubusercontent.com:sub",
+                Some("token.actions.githubusercontent.com")
+            )
+            .map(|r| r.template),
+            Some("repo:{tenant}/{chosen}")
+        );
+        assert_eq!(
+            lookup(
+                Threat::Federated,
+                "saml:sub",
+                Some("arn:aws:iam::1:saml-provider/x")
+            )
+            .map(|r| r.template),
+            Some("{id}")
+        );
+        assert_eq!(
+            lookup(Threat::Federated, "saml:edupersonaffiliation", None).map(|r| r.template),
+            Some("{chosen}")
+        );
+    }
+}

@@ -1,0 +1,873 @@
+//! The search: for one attacker scenario (a caller shape and the provenance of every key the
+//! policy reads), is some request allowed, for every fresh value or only for some?
+//!
+//! 1. Each key the policy reads gets its provenance row (absent, fixed, fresh, chosen, ...).
+//! 2. The fresh values (the attacker's account, organization, assigned IDs) are split into
+//!    classes with [`solver::fresh_classes`]: values in one class leave every predicate in the
+//!    same state, so they are interchangeable.
+//! 3. For a representative of each class, every key's attacker-controlled text is explored with
+//!    [`solver::cells`]: one witness per achievable combination of the predicates on that key.
+//!    Non-string operators get one representative per interval between the policy's constants.
+//! 4. The product of the candidates is evaluated with the concrete evaluator (`decide`), so the
+//!    analysis cannot disagree with evaluation, and every witness is an allowed request.
+
+use std::collections::BTreeMap;
+
+use trustsim_conditions::family::arn::ArnValue;
+use trustsim_conditions::family::string::StringValue;
+use trustsim_conditions::wildcard::{tokenize, Token};
+use trustsim_conditions::{Comparison, Condition, Family, Values};
+
+use super::provenance::{self, Kind, REGIONS};
+use super::solver::{self, FreshShape, Glob, Seg, Tok};
+use super::Threat;
+use crate::eval::{decide, Decision};
+use crate::policy::TrustPolicy;
+use crate::request::{Principal, Request};
+
+/// Who the attacker calls as.
+#[derive(Clone, Debug)]
+pub enum Caller {
+    /// A fixed principal.
+    Fixed(Principal),
+    /// An IAM principal built from the value chosen for `aws:PrincipalArn` (templates given).
+    FromPrincipalArn(Vec<String>),
+}
+
+/// One attacker scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// The threat.
+    pub threat: Threat,
+    /// Words for the attacker ("events.amazonaws.com working for another account").
+    pub label: String,
+    /// The caller.
+    pub caller: Caller,
+    /// The action it calls.
+    pub action: &'static str,
+    /// The provider host or ARN, for federated callers.
+    pub provider: Option<String>,
+    /// For services: the service namespaces its `aws:SourceArn` may name.
+    pub service_names: Vec<String>,
+    /// Whether `service`-kind keys are surely present (documented services).
+    pub service_sends_source_keys: bool,
+}
+
+/// Why a search could not be exact.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// A search bound was reached.
+    pub truncated: bool,
+    /// A policy variable reads a key the attacker chooses; its candidates are approximate.
+    pub variables: bool,
+}
+
+/// The outcome of a scenario.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// Some allowed request, if any.
+    pub witness: Option<Request>,
+    /// Whether every fresh class (in the world where service keys are present) got in.
+    pub all_fresh: bool,
+    /// Whether some request got in only in the world where the service omits its source keys.
+    pub only_if_omitted: bool,
+    /// A fresh value that does not get in, when only some do.
+    pub failing_fresh: Option<String>,
+    /// The fresh value of the witness.
+    pub witness_fresh: Option<String>,
+    /// Whether the search was exact.
+    pub limits: Limits,
+}
+
+const MAX_COMBINATIONS: usize = 400_000;
+
+/// A key the policy reads, with everything the search needs about it.
+struct KeyPlan {
+    name: String,
+    kind: Kind,
+    /// Template alternatives, each a list of segments where fresh variables are named.
+    templates: Vec<Vec<TSeg>>,
+    globs: Vec<Glob>,
+    extra: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum TSeg {
+    Lit(String),
+    Chosen,
+    /// A non-empty chosen name.
+    Name,
+    Fresh(&'static str),
+    Ip,
+}
+
+fn shape(var: &str) -> FreshShape {
+    match var {
+        "account" => FreshShape::Digits(12),
+        "org" => FreshShape::OrgId,
+        _ => FreshShape::Word,
+    }
+}
+
+/// Expands a provenance template into alternatives (Regions and service names are finite
+/// choices).
+fn expand(template: &str, services: &[String]) -> Vec<Vec<TSeg>> {
+    let mut out: Vec<Vec<TSeg>> = vec![Vec::new()];
+    let mut rest = template;
+    while !rest.is_empty() {
+        if let Some(start) = rest.find('{') {
+            let (lit, tail) = rest.split_at(start);
+            if !lit.is_empty() {
+                for o in &mut out {
+                    o.push(TSeg::Lit(lit.to_owned()));
+                }
+            }
+            let end = tail.find('}').unwrap_or(tail.len().saturating_sub(1));
+            let var = tail.get(1..end).unwrap_or("");
+            rest = tail.get(end + 1..).unwrap_or("");
+            let choices: Option<Vec<String>> = match var {
+                "region" => Some(REGIONS.iter().map(|r| (*r).to_owned()).collect()),
+                "service" => Some(services.to_vec()),
+                _ => None,
+            };
+            match choices {
+                Some(list) => {
+                    out = out
+                        .iter()
+                        .flat_map(|o| {
+                            list.iter().map(move |c| {
+                                let mut v = o.clone();
+                                v.push(TSeg::Lit(c.clone()));
+                                v
+                            })
+                        })
+                        .collect();
+                }
+                None => {
+                    let seg = match var {
+                        "chosen" => TSeg::Chosen,
+                        "name" => TSeg::Name,
+                        "ip" => TSeg::Ip,
+                        "account" => TSeg::Fresh("account"),
+                        "org" => TSeg::Fresh("org"),
+                        "tenant" => TSeg::Fresh("tenant"),
+                        _ => TSeg::Fresh("id"),
+                    };
+                    for o in &mut out {
+                        o.push(seg.clone());
+                    }
+                }
+            }
+        } else {
+            for o in &mut out {
+                o.push(TSeg::Lit(rest.to_owned()));
+            }
+            rest = "";
+        }
+    }
+    // Merge adjacent literals so that a fresh segment's prefix is one string.
+    out.into_iter()
+        .map(|segs| {
+            let mut merged: Vec<TSeg> = Vec::new();
+            for s in segs {
+                match (merged.last_mut(), s) {
+                    (Some(TSeg::Lit(a)), TSeg::Lit(b)) => a.push_str(&b),
+                    (_, s) => merged.push(s),
+                }
+            }
+            merged
+        })
+        .collect()
+}
+
+/// The wildcard tokens of a compiled string or ARN value, as solver predicates.
+fn globs_of(
+    cond: &Condition,
+    base: &trustsim_conditions::ContextMap,
+    limits: &mut Limits,
+) -> Vec<Glob> {
+    let cmp = cond.operator().base.comparison();
+    let to_tok = |t: Token, colon: bool| match t {
+        Token::Char(c) if cmp == Comparison::EqualsIgnoreCase => Tok::Fold(c),
+        Token::Char(c) => Tok::Char(c),
+        Token::AnyOne => Tok::One(colon.then_some(':')),
+        Token::AnyRun => Tok::Run(colon.then_some(':')),
+    };
+    let string_tokens = |p: &trustsim_conditions::Pattern| -> Vec<Token> {
+        match p.exact_text() {
+            Some(t) => t.chars().map(Token::Char).collect(),
+            None => tokenize(p.as_str()).collect(),
+        }
+    };
+    let arn_glob = |tokens: Vec<Token>| -> Option<Glob> {
+        // Six components; `*`/`?` stay inside the first five; the value must start `arn:`.
+        let mut parts: Vec<Vec<Token>> = vec![Vec::new()];
+        for t in tokens {
+            if t == Token::Char(':') && parts.len() < 6 {
+                parts.push(Vec::new());
+            } else if let Some(last) = parts.last_mut() {
+                last.push(t);
+            }
+        }
+        if parts.len() < 6 {
+            return None;
+        }
+        let first = Glob::new(parts.first()?.iter().map(|t| to_tok(*t, true)).collect())?;
+        if !first.matches("arn") {
+            return Glob::new(vec![Tok::Char('\u{0}'), Tok::Char('\u{0}')]);
+        }
+        let mut toks: Vec<Tok> = "arn".chars().map(Tok::Char).collect();
+        for (i, part) in parts.iter().enumerate().skip(1) {
+            toks.push(Tok::Char(':'));
+            toks.extend(part.iter().map(|t| to_tok(*t, i < 5)));
+        }
+        Glob::new(toks)
+    };
+    let mut out = Vec::new();
+    match cond.values() {
+        Values::String(values) => {
+            for v in values {
+                let tokens = match v {
+                    StringValue::Literal(p) => Some(string_tokens(p)),
+                    StringValue::Template(t) => {
+                        limits.variables |= t.variables().any(|k| !is_derived(k.folded()));
+                        t.resolve_tokens(base)
+                    }
+                };
+                let tokens = match (tokens, cmp) {
+                    (Some(t), Comparison::Like) => Some(t),
+                    // Equality: every token is a literal character.
+                    (Some(t), _) => Some(
+                        t.into_iter()
+                            .map(|x| match x {
+                                Token::AnyOne => Token::Char('?'),
+                                Token::AnyRun => Token::Char('*'),
+                                c => c,
+                            })
+                            .collect(),
+                    ),
+                    (None, _) => None,
+                };
+                // An unresolvable variable makes the value match nothing (no predicate); a value
+                // longer than the solver takes makes the search inexact.
+                if let Some(t) = tokens {
+                    match Glob::new(t.into_iter().map(|x| to_tok(x, false)).collect()) {
+                        Some(g) => out.push(g),
+                        None => limits.truncated = true,
+                    }
+                }
+            }
+        }
+        Values::Arn(values) => {
+            for v in values {
+                let tokens: Option<Vec<Token>> = match v {
+                    ArnValue::Literal(p) => Some(
+                        p.parts()
+                            .iter()
+                            .enumerate()
+                            .flat_map(|(i, part)| {
+                                let mut t: Vec<Token> = if i == 0 {
+                                    Vec::new()
+                                } else {
+                                    vec![Token::Char(':')]
+                                };
+                                t.extend(string_tokens(part));
+                                t
+                            })
+                            .collect(),
+                    ),
+                    ArnValue::Template(t) => {
+                        limits.variables |= t.variables().any(|k| !is_derived(k.folded()));
+                        t.resolve_tokens(base)
+                    }
+                };
+                if let Some(g) = tokens.and_then(arn_glob) {
+                    out.push(g);
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// A predicate on a key derived from an IAM caller, as a predicate on the caller's
+/// `aws:PrincipalArn` (`arn:aws:iam::ACCOUNT:role/NAME`, `...:user/NAME`, `...:root`).
+fn lift(folded: &str, g: &Glob) -> Option<Glob> {
+    let lit = |s: &str| s.chars().map(Tok::Char).collect::<Vec<_>>();
+    let mut toks = lit("arn:aws:iam::");
+    match folded {
+        "aws:principalaccount" => {
+            toks.extend(g.tokens().iter().copied());
+            toks.push(Tok::Char(':'));
+            toks.push(Tok::Run(None));
+        }
+        "aws:username" => {
+            toks.push(Tok::Run(Some(':')));
+            toks.extend(lit(":user/"));
+            toks.extend(g.tokens().iter().map(|t| match t {
+                Tok::Run(_) => Tok::Run(Some('/')),
+                Tok::One(_) => Tok::One(Some('/')),
+                t => *t,
+            }));
+        }
+        "aws:principaltype" => {
+            let text: String = g
+                .tokens()
+                .iter()
+                .map(|t| match t {
+                    Tok::Char(c) | Tok::Fold(c) => Some(*c),
+                    _ => None,
+                })
+                .collect::<Option<String>>()?;
+            toks.push(Tok::Run(Some(':')));
+            match text.to_ascii_lowercase().as_str() {
+                "assumedrole" => {
+                    toks.extend(lit(":role/"));
+                    toks.push(Tok::Run(None));
+                }
+                "user" => {
+                    toks.extend(lit(":user/"));
+                    toks.push(Tok::Run(None));
+                }
+                "account" => toks.extend(lit(":root")),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    }
+    Glob::new(toks)
+}
+
+/// Keys the request builder derives from the caller.
+fn is_derived(folded: &str) -> bool {
+    matches!(
+        folded,
+        "aws:principalarn"
+            | "aws:principalaccount"
+            | "aws:principaltype"
+            | "aws:principalisawsservice"
+            | "aws:principalservicename"
+            | "aws:username"
+    )
+}
+
+/// Representatives for non-string operators: the constants, and values between and around them.
+fn family_values(cond: &Condition, fresh_ip: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    match cond.values() {
+        Values::Numeric(v) => {
+            let mut nums: Vec<f64> = v
+                .iter()
+                .flatten()
+                .filter_map(|d| d.to_string().parse().ok())
+                .collect();
+            nums.sort_by(f64::total_cmp);
+            for (i, n) in nums.iter().enumerate() {
+                out.push(fmt_num(*n));
+                out.push(fmt_num(n - 1.0));
+                out.push(fmt_num(n + 1.0));
+                if let Some(next) = nums.get(i + 1) {
+                    out.push(fmt_num((n + next) / 2.0));
+                }
+            }
+            out.push("x".to_owned());
+        }
+        Values::Date(v) => {
+            let mut secs: Vec<i128> = v.iter().flatten().map(|i| i.epoch_seconds()).collect();
+            secs.sort_unstable();
+            for (i, s) in secs.iter().enumerate() {
+                out.push(s.to_string());
+                out.push((s - 1).to_string());
+                out.push((s + 1).to_string());
+                if let Some(next) = secs.get(i + 1) {
+                    out.push(((s + next) / 2).to_string());
+                }
+            }
+            out.push("x".to_owned());
+        }
+        Values::Bool(_) | Values::Null(_) => {
+            out.push("true".to_owned());
+            out.push("false".to_owned());
+        }
+        Values::Binary(v) => {
+            use base64::Engine;
+            for b in v.iter().flatten() {
+                out.push(base64::engine::general_purpose::STANDARD.encode(b));
+            }
+            out.push("AA==".to_owned());
+        }
+        Values::Ip(nets) => {
+            let outside = outside_address(nets);
+            if !fresh_ip {
+                for n in nets {
+                    out.push(n.ip().to_string());
+                    out.push(n.network().to_string());
+                }
+            }
+            out.extend(outside);
+        }
+        Values::String(_) | Values::Arn(_) => {}
+    }
+    out
+}
+
+fn fmt_num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// An IPv4 and an IPv6 address outside every network that is not the whole address space (the
+/// attacker's own address is not in the owner's ranges).
+fn outside_address(nets: &[ipnetwork::IpNetwork]) -> Vec<String> {
+    let specific: Vec<&ipnetwork::IpNetwork> = nets.iter().filter(|n| n.prefix() != 0).collect();
+    let mut out = Vec::new();
+    for family in [4u8, 6] {
+        let candidates: Vec<std::net::IpAddr> = if family == 4 {
+            (1u32..=4000)
+                .map(|i| {
+                    std::net::IpAddr::V4(std::net::Ipv4Addr::from(
+                        0x0B00_0000u32.wrapping_add(i.wrapping_mul(0x0101_0101)),
+                    ))
+                })
+                .collect()
+        } else {
+            (1u128..=4000)
+                .map(|i| {
+                    std::net::IpAddr::V6(std::net::Ipv6Addr::from(
+                        0x2a05_0000_0000_0000_0000_0000_0000_0000u128
+                            + i * 0x0001_0001_0001_0001_0001,
+                    ))
+                })
+                .collect()
+        };
+        if let Some(a) = candidates
+            .into_iter()
+            .find(|a| !specific.iter().any(|n| n.contains(*a)))
+        {
+            out.push(a.to_string());
+        }
+    }
+    out
+}
+
+/// Runs a scenario against the policy.
+pub fn run(policy: &TrustPolicy, scenario: &Scenario, literals: &[String]) -> Outcome {
+    let mut limits = Limits::default();
+    // Keys the policy reads, by folded name, with the conditions on each.
+    let mut conds: BTreeMap<String, (String, Vec<&Condition>)> = BTreeMap::new();
+    for s in &policy.statements {
+        for c in &s.conditions {
+            let key = c.condition.key();
+            conds
+                .entry(key.folded().to_owned())
+                .or_insert_with(|| (key.as_str().to_owned(), Vec::new()))
+                .1
+                .push(&c.condition);
+        }
+    }
+    let worlds: Vec<bool> = if scenario.service_sends_source_keys {
+        vec![true]
+    } else {
+        vec![true, false]
+    };
+    let mut result = Outcome {
+        witness: None,
+        all_fresh: false,
+        only_if_omitted: false,
+        failing_fresh: None,
+        witness_fresh: None,
+        limits: Limits::default(),
+    };
+    for present in worlds {
+        let (w, all, failing, wf) =
+            run_world(policy, scenario, &conds, literals, present, &mut limits);
+        if let Some(w) = w {
+            if present {
+                result.all_fresh = all;
+                result.failing_fresh = failing;
+                result.witness_fresh = wf;
+                result.witness = Some(w);
+                break;
+            }
+            result.only_if_omitted = true;
+            result.witness = Some(w);
+            result.witness_fresh = wf;
+        }
+    }
+    result.limits = limits;
+    result
+}
+
+type World = (Option<Request>, bool, Option<String>, Option<String>);
+
+fn run_world(
+    policy: &TrustPolicy,
+    scenario: &Scenario,
+    conds: &BTreeMap<String, (String, Vec<&Condition>)>,
+    literals: &[String],
+    service_keys_present: bool,
+    limits: &mut Limits,
+) -> World {
+    // The caller's own key, for IAM callers.
+    let mut plans: Vec<KeyPlan> = Vec::new();
+    if let Caller::FromPrincipalArn(templates) = &scenario.caller {
+        plans.push(KeyPlan {
+            name: "aws:PrincipalArn".to_owned(),
+            kind: Kind::Value,
+            templates: templates.iter().flat_map(|t| expand(t, &[])).collect(),
+            globs: Vec::new(),
+            extra: Vec::new(),
+        });
+    }
+    let base = base_context(scenario);
+    for (folded, (name, list)) in conds {
+        if scenario.threat != Threat::Public
+            && scenario.threat != Threat::AccountWide
+            && scenario.threat != Threat::ConfusedDeputy
+            && is_derived(folded)
+        {
+            continue;
+        }
+        let globs: Vec<Glob> = list
+            .iter()
+            .flat_map(|c| globs_of(c, &base, limits))
+            .collect();
+        if is_derived(folded) && folded != "aws:principalarn" {
+            // Predicates on keys derived from an IAM caller become predicates on its ARN, so
+            // that the search and the fresh-account classes see them.
+            if let Some(p) = plans.first_mut().filter(|p| p.name == "aws:PrincipalArn") {
+                p.globs.extend(globs.iter().filter_map(|g| lift(folded, g)));
+            }
+            continue;
+        }
+        if folded == "aws:principalarn" {
+            if let Some(p) = plans.first_mut().filter(|p| p.name == "aws:PrincipalArn") {
+                p.globs.extend(globs);
+                p.extra = list.iter().flat_map(|c| family_values(c, false)).collect();
+            }
+            continue;
+        }
+        let row = provenance::lookup(scenario.threat, folded, scenario.provider.as_deref());
+        let (kind, template) = match row {
+            None => (Kind::Absent, ""),
+            Some(r) if r.kind == Kind::Service && !service_keys_present => (Kind::Absent, ""),
+            Some(r) if r.kind == Kind::Service => (Kind::Value, r.template),
+            Some(r) => (r.kind, r.template),
+        };
+        let fresh_ip = template.contains("{ip}");
+        let extra: Vec<String> = list
+            .iter()
+            .flat_map(|c| family_values(c, fresh_ip))
+            .collect();
+        plans.push(KeyPlan {
+            name: name.clone(),
+            kind,
+            templates: if kind == Kind::Absent {
+                Vec::new()
+            } else {
+                expand(template, &scenario.service_names)
+            },
+            globs,
+            extra,
+        });
+    }
+    // Fresh classes, per fresh variable, over every key whose template holds it.
+    let mut vars: Vec<&'static str> = Vec::new();
+    for p in &plans {
+        for t in &p.templates {
+            for s in t {
+                if let TSeg::Fresh(v) = s {
+                    if !vars.contains(v) {
+                        vars.push(v);
+                    }
+                }
+            }
+        }
+    }
+    let mut reps_per_var: Vec<(&'static str, Vec<String>)> = Vec::new();
+    for v in &vars {
+        let mut pairs: Vec<(&Glob, String)> = Vec::new();
+        for p in &plans {
+            for t in &p.templates {
+                if let Some(pos) = t.iter().position(|s| s == &TSeg::Fresh(v)) {
+                    let prefix: String = t
+                        .iter()
+                        .take(pos)
+                        .map(|s| match s {
+                            TSeg::Lit(l) => l.clone(),
+                            _ => String::new(),
+                        })
+                        .collect();
+                    for g in &p.globs {
+                        pairs.push((g, prefix.clone()));
+                    }
+                }
+            }
+        }
+        let (reps, truncated) = solver::fresh_classes(shape(v), &pairs, literals);
+        limits.truncated |= truncated;
+        reps_per_var.push((v, reps));
+    }
+    // Every combination of class representatives.
+    let mut combos: Vec<Vec<(&'static str, String)>> = vec![Vec::new()];
+    for (v, reps) in &reps_per_var {
+        combos = combos
+            .iter()
+            .flat_map(|c| {
+                reps.iter().map(move |r| {
+                    let mut x = c.clone();
+                    x.push((*v, r.clone()));
+                    x
+                })
+            })
+            .collect();
+    }
+    let mut witness = None;
+    let mut witness_fresh = None;
+    let mut failing = None;
+    let mut succeeded = 0;
+    for combo in &combos {
+        match search_combo(policy, scenario, &plans, combo, limits) {
+            Some(r) => {
+                succeeded += 1;
+                if witness.is_none() {
+                    witness = Some(r);
+                    witness_fresh = combo.first().map(|(_, f)| f.clone());
+                }
+            }
+            None => {
+                if failing.is_none() {
+                    failing = combo.first().map(|(_, f)| f.clone());
+                }
+            }
+        }
+    }
+    let all = succeeded == combos.len() && !combos.is_empty();
+    (
+        witness,
+        all,
+        if all { None } else { failing },
+        witness_fresh,
+    )
+}
+
+fn base_context(scenario: &Scenario) -> trustsim_conditions::ContextMap {
+    let mut ctx = trustsim_conditions::ContextMap::new();
+    if let Caller::Fixed(p) = &scenario.caller {
+        if let Ok(r) = Request::builder(p.clone()).action(scenario.action).build() {
+            for (k, v, _) in r.context().iter() {
+                ctx.insert_many(k, v.iter().cloned());
+            }
+        }
+    }
+    ctx
+}
+
+fn substitute(t: &[TSeg], combo: &[(&'static str, String)]) -> Vec<Seg> {
+    let mut out: Vec<Seg> = Vec::new();
+    for s in t {
+        let seg = match s {
+            TSeg::Lit(l) => Seg::Lit(l.clone()),
+            TSeg::Chosen => Seg::Chosen,
+            TSeg::Name => {
+                out.push(Seg::One);
+                Seg::Chosen
+            }
+            TSeg::Ip => Seg::Lit(String::new()),
+            TSeg::Fresh(v) => Seg::Lit(
+                combo
+                    .iter()
+                    .find(|(n, _)| n == v)
+                    .map(|(_, f)| f.clone())
+                    .unwrap_or_default(),
+            ),
+        };
+        match (out.last_mut(), seg) {
+            (Some(Seg::Lit(a)), Seg::Lit(b)) => a.push_str(&b),
+            (_, s) => out.push(s),
+        }
+    }
+    out
+}
+
+/// Candidate values of one key (None: absent).
+fn candidates(
+    plan: &KeyPlan,
+    combo: &[(&'static str, String)],
+    limits: &mut Limits,
+) -> Vec<Option<Vec<String>>> {
+    let mut singles: Vec<String> = Vec::new();
+    let any_ip = plan.templates.iter().any(|t| t.contains(&TSeg::Ip));
+    for t in &plan.templates {
+        if t.contains(&TSeg::Ip) {
+            continue;
+        }
+        let segs = substitute(t, combo);
+        let has_chosen = segs.contains(&Seg::Chosen) || segs.contains(&Seg::One);
+        let c = solver::cells(&segs, &plan.globs);
+        limits.truncated |= c.truncated;
+        for (_, w) in c.cells {
+            if !singles.contains(&w) {
+                singles.push(w);
+            }
+        }
+        if has_chosen {
+            for e in &plan.extra {
+                if !singles.contains(e) {
+                    singles.push(e.clone());
+                }
+            }
+        }
+    }
+    if any_ip {
+        for e in &plan.extra {
+            if !singles.contains(e) {
+                singles.push(e.clone());
+            }
+        }
+        if plan.extra.is_empty() {
+            singles.push("198.51.100.77".to_owned());
+        }
+    }
+    let one = |v: &Vec<String>| v.iter().map(|s| Some(vec![s.clone()])).collect::<Vec<_>>();
+    let sets = |v: &Vec<String>| {
+        let mut out: Vec<Option<Vec<String>>> = vec![Some(Vec::new())];
+        for (i, a) in v.iter().enumerate() {
+            out.push(Some(vec![a.clone()]));
+            for b in v.iter().skip(i + 1) {
+                out.push(Some(vec![a.clone(), b.clone()]));
+            }
+        }
+        out
+    };
+    match plan.kind {
+        Kind::Absent => vec![None],
+        Kind::Value | Kind::Service => one(&singles),
+        Kind::Optional | Kind::Existential => std::iter::once(None).chain(one(&singles)).collect(),
+        Kind::Set => sets(&singles),
+        Kind::OptionalSet => std::iter::once(None).chain(sets(&singles)).collect(),
+    }
+}
+
+fn caller_from_arn(arn: &str) -> Option<Principal> {
+    let id = crate::principal::IamIdentity::parse(arn).ok()?;
+    let p = id.partition.clone().unwrap_or_else(|| "aws".to_owned());
+    match &id.kind {
+        crate::principal::IamKind::Role { name, .. } => Principal::infer(&format!(
+            "arn:{p}:sts::{}:assumed-role/{name}/attacker-session",
+            id.account
+        ))
+        .ok(),
+        _ => Some(Principal::Aws(id)),
+    }
+}
+
+fn search_combo(
+    policy: &TrustPolicy,
+    scenario: &Scenario,
+    plans: &[KeyPlan],
+    combo: &[(&'static str, String)],
+    limits: &mut Limits,
+) -> Option<Request> {
+    let lists: Vec<Vec<Option<Vec<String>>>> =
+        plans.iter().map(|p| candidates(p, combo, limits)).collect();
+    let total: usize = lists
+        .iter()
+        .map(Vec::len)
+        .try_fold(1usize, |a, n| a.checked_mul(n.max(1)))
+        .unwrap_or(usize::MAX);
+    if total > MAX_COMBINATIONS {
+        limits.truncated = true;
+    }
+    let mut index = vec![0usize; lists.len()];
+    for _ in 0..total.min(MAX_COMBINATIONS) {
+        if let Some(r) = build(scenario, plans, &lists, &index) {
+            if decide(policy, &r) == Decision::Allow {
+                return Some(r);
+            }
+        }
+        // Next combination (odometer).
+        for (i, slot) in index.iter_mut().enumerate() {
+            *slot += 1;
+            if *slot < lists.get(i).map_or(1, |l| l.len().max(1)) {
+                break;
+            }
+            *slot = 0;
+        }
+    }
+    None
+}
+
+fn build(
+    scenario: &Scenario,
+    plans: &[KeyPlan],
+    lists: &[Vec<Option<Vec<String>>>],
+    index: &[usize],
+) -> Option<Request> {
+    let value = |i: usize| {
+        lists
+            .get(i)
+            .and_then(|l| l.get(*index.get(i)?))
+            .cloned()
+            .flatten()
+    };
+    let principal = match &scenario.caller {
+        Caller::Fixed(p) => p.clone(),
+        Caller::FromPrincipalArn(_) => caller_from_arn(value(0)?.first()?)?,
+    };
+    let mut b = Request::builder(principal).action(scenario.action);
+    for (i, plan) in plans.iter().enumerate() {
+        match value(i) {
+            None => {
+                if plan.name != "aws:PrincipalArn" {
+                    b = b.absent(&plan.name);
+                }
+            }
+            Some(v) => {
+                let set = matches!(plan.kind, Kind::Set | Kind::OptionalSet);
+                b = if set {
+                    b.context_many(&plan.name, v)
+                } else {
+                    b.context(&plan.name, v.into_iter().next().unwrap_or_default())
+                };
+            }
+        }
+    }
+    if !plans
+        .iter()
+        .any(|p| p.name.eq_ignore_ascii_case("sts:RoleSessionName"))
+        && scenario.action == "sts:AssumeRole"
+    {
+        b = b.context("sts:RoleSessionName", "attacker-session");
+    }
+    b.build().ok()
+}
+
+/// Every literal string in the policy's conditions (a fresh value differs from all of them).
+pub fn literals(policy: &TrustPolicy) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in &policy.statements {
+        for c in &s.conditions {
+            if matches!(
+                c.condition.operator().base.family(),
+                Family::String | Family::Arn
+            ) {
+                for v in c.condition.raw_values() {
+                    for piece in v.split([':', '/']) {
+                        if !piece.is_empty() && !out.contains(&piece.to_owned()) {
+                            out.push(piece.to_owned());
+                        }
+                    }
+                    if !out.contains(v) {
+                        out.push(v.clone());
+                    }
+                }
+            }
+        }
+    }
+    out
+}

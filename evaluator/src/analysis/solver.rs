@@ -1,0 +1,490 @@
+//! The string solver behind the analysis: which combinations of a policy's string predicates
+//! (wildcard patterns, equalities, case-insensitive equalities, ARN patterns) can a value drawn
+//! from an attacker's domain satisfy, with a witness for each?
+//!
+//! Every predicate is a finite automaton over characters whose states are sets of pattern
+//! positions (deterministic, as in the shift-and matcher). A domain is a template of literal
+//! text, attacker-chosen text (any string) and fresh text (digits of an account ID, say). The
+//! product of the domain with all predicate automata is explored breadth-first over a finite
+//! alphabet: every character the predicates or the domain mention, plus one character standing
+//! for all the others (predicates cannot tell unmentioned characters apart). The product has
+//! finitely many states, so the search ends, and every reachable end state is found: the set of
+//! membership vectors it reports is exactly the set achievable by values of the domain.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+/// One element of a predicate pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tok {
+    /// Exactly this character.
+    Char(char),
+    /// This character in either case (`StringEqualsIgnoreCase`; stored lower-cased).
+    Fold(char),
+    /// Any one character, except the one given (`?`; in an ARN component, not `:`).
+    One(Option<char>),
+    /// Any run of characters, none of which is the one given (`*`).
+    Run(Option<char>),
+}
+
+impl Tok {
+    fn accepts(self, c: char) -> bool {
+        match self {
+            Tok::Char(x) => x == c,
+            Tok::Fold(x) => c.to_lowercase().eq(x.to_lowercase()),
+            Tok::One(ex) | Tok::Run(ex) => ex != Some(c),
+        }
+    }
+    fn chars(self) -> Vec<char> {
+        match self {
+            Tok::Char(x) => vec![x],
+            Tok::Fold(x) => {
+                let mut v: Vec<char> = x.to_lowercase().chain(x.to_uppercase()).collect();
+                v.push(x);
+                v
+            }
+            Tok::One(Some(x)) | Tok::Run(Some(x)) => vec![x],
+            _ => vec![],
+        }
+    }
+}
+
+/// A predicate: a value satisfies it when the whole value matches the token sequence.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Glob {
+    toks: Vec<Tok>,
+}
+
+/// A set of pattern positions (the automaton state).
+type PosSet = u128;
+
+impl Glob {
+    /// A predicate from tokens. Patterns longer than 127 tokens are not supported by the solver
+    /// (the caller reports the analysis as incomplete).
+    pub fn new(toks: Vec<Tok>) -> Option<Self> {
+        (toks.len() < 127).then_some(Self { toks })
+    }
+
+    /// The tokens.
+    pub fn tokens(&self) -> &[Tok] {
+        &self.toks
+    }
+
+    /// Exactly `text`.
+    pub fn literal(text: &str) -> Option<Self> {
+        Self::new(text.chars().map(Tok::Char).collect())
+    }
+
+    fn close(&self, mut s: PosSet) -> PosSet {
+        // A `Run` at position i lets state i reach i + 1 without a character.
+        for (i, t) in self.toks.iter().enumerate() {
+            if matches!(t, Tok::Run(_)) && s & (1 << i) != 0 {
+                s |= 1 << (i + 1);
+            }
+        }
+        s
+    }
+
+    fn start(&self) -> PosSet {
+        self.close(1)
+    }
+
+    fn step(&self, s: PosSet, c: char) -> PosSet {
+        let mut next: PosSet = 0;
+        for (i, t) in self.toks.iter().enumerate() {
+            if s & (1 << i) == 0 || !t.accepts(c) {
+                continue;
+            }
+            match t {
+                Tok::Run(_) => next |= 1 << i,
+                _ => next |= 1 << (i + 1),
+            }
+        }
+        self.close(next)
+    }
+
+    fn accepts_state(&self, s: PosSet) -> bool {
+        s & (1 << self.toks.len()) != 0
+    }
+
+    /// Does the whole of `value` match?
+    pub fn matches(&self, value: &str) -> bool {
+        let mut s = self.start();
+        for c in value.chars() {
+            s = self.step(s, c);
+            if s == 0 {
+                return false;
+            }
+        }
+        self.accepts_state(s)
+    }
+}
+
+/// A fresh value's shape: the attacker cannot choose it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FreshShape {
+    /// Exactly this many decimal digits (an account ID: 12).
+    Digits(usize),
+    /// A non-empty run of lower-case letters, digits and `-` (names and IDs AWS or a provider
+    /// assigns).
+    Word,
+    /// An AWS Organizations ID: `o-` and a run of lower-case letters and digits.
+    OrgId,
+}
+
+impl FreshShape {
+    fn alphabet(self) -> Vec<char> {
+        match self {
+            FreshShape::Digits(_) => ('0'..='9').collect(),
+            FreshShape::Word => ('a'..='z')
+                .chain('0'..='9')
+                .chain(std::iter::once('-'))
+                .collect(),
+            FreshShape::OrgId => ('a'..='z').chain('0'..='9').collect(),
+        }
+    }
+
+    /// Text every value of the shape starts with.
+    fn prefix(self) -> &'static str {
+        match self {
+            FreshShape::OrgId => "o-",
+            _ => "",
+        }
+    }
+
+    fn bounds(self) -> (usize, usize) {
+        match self {
+            FreshShape::Digits(n) => (n, n),
+            FreshShape::Word | FreshShape::OrgId => (1, usize::MAX),
+        }
+    }
+}
+
+/// A piece of a value template.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Seg {
+    /// Text AWS writes.
+    Lit(String),
+    /// Text the attacker chooses (any string, possibly empty).
+    Chosen,
+    /// One character the attacker chooses.
+    One,
+    /// A fresh value (see [`FreshShape`]).
+    Fresh(FreshShape),
+}
+
+/// The result of exploring a domain against predicates: each achievable membership vector
+/// (bit i: predicate i holds), with a shortest witness value.
+#[derive(Clone, Debug, Default)]
+pub struct Cells {
+    /// Membership vector → witness.
+    pub cells: Vec<(u64, String)>,
+    /// True when the search stopped at its state bound (the answer is then partial).
+    pub truncated: bool,
+}
+
+/// Bound on explored product states; policies have few and short patterns, so this is far above
+/// what real trust policies need.
+const MAX_STATES: usize = 200_000;
+
+fn alphabet(globs: &[Glob], segs: &[Seg]) -> Vec<char> {
+    let mut set: BTreeSet<char> = BTreeSet::new();
+    for g in globs {
+        for t in &g.toks {
+            set.extend(t.chars());
+        }
+    }
+    for s in segs {
+        if let Seg::Lit(t) = s {
+            set.extend(t.chars());
+        }
+    }
+    // One character standing for every character not mentioned.
+    if let Some(other) = "xqzjkvw0123456789abcdefghilmnoprstuy-_."
+        .chars()
+        .find(|c| !set.contains(c))
+    {
+        set.insert(other);
+    }
+    // Letters and digits first, so that witnesses read naturally.
+    let mut list: Vec<char> = set.into_iter().collect();
+    list.sort_by_key(|c| (!c.is_ascii_alphanumeric(), *c));
+    list
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct State {
+    seg: usize,
+    /// Characters read in the current fresh segment.
+    count: usize,
+    globs: Vec<PosSet>,
+}
+
+/// Explores every value of the template `segs` against `globs` and reports the achievable
+/// membership vectors.
+pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
+    let sigma = alphabet(globs, segs);
+    let start = State {
+        seg: 0,
+        count: 0,
+        globs: globs.iter().map(Glob::start).collect(),
+    };
+    let mut seen: HashMap<State, ()> = HashMap::new();
+    let mut found: HashMap<u64, String> = HashMap::new();
+    let mut queue: VecDeque<(State, String)> = VecDeque::new();
+    let mut truncated = false;
+    let push =
+        |st: State, w: String, seen: &mut HashMap<State, ()>, q: &mut VecDeque<(State, String)>| {
+            if !seen.contains_key(&st) {
+                seen.insert(st.clone(), ());
+                q.push_back((st, w));
+            }
+        };
+    push(start, String::new(), &mut seen, &mut queue);
+    while let Some((st, w)) = queue.pop_front() {
+        if seen.len() > MAX_STATES {
+            truncated = true;
+            break;
+        }
+        let advance = |st: &State, c: char| -> State {
+            State {
+                seg: st.seg,
+                count: st.count + 1,
+                globs: st
+                    .globs
+                    .iter()
+                    .zip(globs)
+                    .map(|(s, g)| g.step(*s, c))
+                    .collect(),
+            }
+        };
+        match segs.get(st.seg) {
+            None => {
+                let v = st
+                    .globs
+                    .iter()
+                    .zip(globs)
+                    .enumerate()
+                    .fold(0u64, |acc, (i, (s, g))| {
+                        if g.accepts_state(*s) {
+                            acc | (1 << i)
+                        } else {
+                            acc
+                        }
+                    });
+                found.entry(v).or_insert(w);
+            }
+            Some(Seg::Lit(text)) => {
+                let mut next = st.clone();
+                let mut w2 = w.clone();
+                for c in text.chars() {
+                    next = advance(&next, c);
+                    w2.push(c);
+                }
+                next.seg += 1;
+                next.count = 0;
+                push(next, w2, &mut seen, &mut queue);
+            }
+            Some(Seg::Chosen) => {
+                let mut done = st.clone();
+                done.seg += 1;
+                done.count = 0;
+                push(done, w.clone(), &mut seen, &mut queue);
+                for &c in &sigma {
+                    let mut n = advance(&st, c);
+                    n.count = 0;
+                    let mut w2 = w.clone();
+                    w2.push(c);
+                    push(n, w2, &mut seen, &mut queue);
+                }
+            }
+            Some(Seg::One) => {
+                for &c in &sigma {
+                    let mut n = advance(&st, c);
+                    n.seg += 1;
+                    n.count = 0;
+                    let mut w2 = w.clone();
+                    w2.push(c);
+                    push(n, w2, &mut seen, &mut queue);
+                }
+            }
+            Some(Seg::Fresh(shape)) => {
+                let (min, max) = shape.bounds();
+                if st.count == 0 && !shape.prefix().is_empty() && !w.ends_with(shape.prefix()) {
+                    let mut n = st.clone();
+                    let mut w2 = w.clone();
+                    for c in shape.prefix().chars() {
+                        n = advance(&n, c);
+                        w2.push(c);
+                    }
+                    n.count = 0;
+                    push(n, w2, &mut seen, &mut queue);
+                    continue;
+                }
+                if st.count >= min {
+                    let mut done = st.clone();
+                    done.seg += 1;
+                    done.count = 0;
+                    push(done, w.clone(), &mut seen, &mut queue);
+                }
+                if st.count < max {
+                    for c in shape.alphabet() {
+                        let mut n = advance(&st, c);
+                        // Past the minimum length the count no longer matters.
+                        if !matches!(shape, FreshShape::Digits(_)) {
+                            n.count = n.count.min(min);
+                        }
+                        let mut w2 = w.clone();
+                        w2.push(c);
+                        push(n, w2, &mut seen, &mut queue);
+                    }
+                }
+            }
+        }
+    }
+    let mut cells: Vec<(u64, String)> = found.into_iter().collect();
+    cells.sort();
+    Cells { cells, truncated }
+}
+
+/// Classes of a fresh value: values of `shape` that every predicate in `globs` (each run from
+/// its own fixed entry text `prefixes[i]`) leaves in the same state are interchangeable for any
+/// continuation. Returns one representative per class, excluding the given literals (a fresh
+/// value differs from every literal in the policy).
+pub fn fresh_classes(
+    shape: FreshShape,
+    prefixes: &[(&Glob, String)],
+    literals: &[String],
+) -> (Vec<String>, bool) {
+    let entry: Vec<PosSet> = prefixes
+        .iter()
+        .map(|(g, p)| {
+            p.chars()
+                .chain(shape.prefix().chars())
+                .fold(g.start(), |s, c| g.step(s, c))
+        })
+        .collect();
+    let lits: Vec<Glob> = literals.iter().filter_map(|l| Glob::literal(l)).collect();
+    let lit_entry: Vec<PosSet> = lits
+        .iter()
+        .map(|g| shape.prefix().chars().fold(g.start(), |s, c| g.step(s, c)))
+        .collect();
+    let (min, max) = shape.bounds();
+    #[derive(Clone, PartialEq, Eq, Hash)]
+    struct S {
+        count: usize,
+        g: Vec<PosSet>,
+        l: Vec<PosSet>,
+    }
+    let mut seen: HashMap<S, ()> = HashMap::new();
+    let mut classes: HashMap<Vec<PosSet>, String> = HashMap::new();
+    let mut queue = VecDeque::new();
+    let start = S {
+        count: 0,
+        g: entry,
+        l: lit_entry,
+    };
+    seen.insert(start.clone(), ());
+    queue.push_back((start, shape.prefix().to_owned()));
+    let mut truncated = false;
+    while let Some((st, w)) = queue.pop_front() {
+        if seen.len() > MAX_STATES {
+            truncated = true;
+            break;
+        }
+        if st.count >= min {
+            let is_literal = st.l.iter().zip(&lits).any(|(s, g)| g.accepts_state(*s));
+            if !is_literal {
+                classes.entry(st.g.clone()).or_insert_with(|| w.clone());
+            }
+        }
+        if st.count >= max {
+            continue;
+        }
+        for c in shape.alphabet() {
+            let n = S {
+                count: if matches!(shape, FreshShape::Digits(_)) {
+                    st.count + 1
+                } else {
+                    (st.count + 1).min(min)
+                },
+                g: st
+                    .g
+                    .iter()
+                    .zip(prefixes)
+                    .map(|(s, (g, _))| g.step(*s, c))
+                    .collect(),
+                l: st.l.iter().zip(&lits).map(|(s, g)| g.step(*s, c)).collect(),
+            };
+            if !seen.contains_key(&n) {
+                seen.insert(n.clone(), ());
+                let mut w2 = w.clone();
+                w2.push(c);
+                queue.push_back((n, w2));
+            }
+        }
+    }
+    let mut reps: Vec<String> = classes.into_values().collect();
+    reps.sort();
+    (reps, truncated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glob(p: &str) -> Glob {
+        Glob::new(
+            p.chars()
+                .map(|c| match c {
+                    '*' => Tok::Run(None),
+                    '?' => Tok::One(None),
+                    c => Tok::Char(c),
+                })
+                .collect(),
+        )
+        .unwrap_or(Glob { toks: vec![] })
+    }
+
+    #[test]
+    fn chosen_values_reach_every_combination() {
+        let c = cells(&[Seg::Chosen], &[glob("a*"), glob("*b")]);
+        let vectors: Vec<u64> = c.cells.iter().map(|(v, _)| *v).collect();
+        assert_eq!(vectors, vec![0, 1, 2, 3]);
+        for (v, w) in &c.cells {
+            assert_eq!(glob("a*").matches(w), v & 1 != 0, "{w}");
+            assert_eq!(glob("*b").matches(w), v & 2 != 0, "{w}");
+        }
+    }
+
+    #[test]
+    fn literal_templates_have_one_cell() {
+        let c = cells(&[Seg::Lit("abc".into())], &[glob("a*"), glob("x")]);
+        assert_eq!(c.cells, vec![(1, "abc".to_owned())]);
+    }
+
+    #[test]
+    fn fresh_digits_cannot_match_letters() {
+        let c = cells(
+            &[Seg::Fresh(FreshShape::Digits(3))],
+            &[glob("*x*"), glob("1??")],
+        );
+        let vectors: Vec<u64> = c.cells.iter().map(|(v, _)| *v).collect();
+        assert_eq!(vectors, vec![0, 2]);
+    }
+
+    #[test]
+    fn fresh_classes_split_on_prefix_patterns() {
+        let g = glob("1111*");
+        let (reps, _) = fresh_classes(
+            FreshShape::Digits(12),
+            &[(&g, String::new())],
+            &["111122223333".to_owned()],
+        );
+        assert_eq!(reps.len(), 2, "{reps:?}");
+        assert!(reps.iter().any(|r| g.matches(r)) && reps.iter().any(|r| !g.matches(r)));
+        assert!(!reps.contains(&"111122223333".to_owned()));
+        let star = glob("*");
+        let (reps, _) = fresh_classes(FreshShape::Digits(12), &[(&star, String::new())], &[]);
+        assert_eq!(reps.len(), 1);
+    }
+}
