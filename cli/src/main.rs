@@ -3,6 +3,7 @@
 //! The binary is thin: arguments are parsed (clap), turned into a validated request early, and
 //! handed to the library crates. See `docs/cli.md`.
 
+mod analyze_cmd;
 mod context_arg;
 mod eval_cmd;
 mod human;
@@ -23,6 +24,8 @@ struct Cli {
 enum Command {
     /// Evaluate a simulated AssumeRole request against a trust policy.
     Eval(eval_cmd::EvalArgs),
+    /// Could any caller the owner did not mean to trust assume these roles?
+    Analyze(analyze_cmd::AnalyzeArgs),
 }
 
 /// Output format.
@@ -50,5 +53,6 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Eval(args) => eval_cmd::run(&args),
+        Command::Analyze(args) => analyze_cmd::run(&args),
     }
 }

@@ -218,7 +218,7 @@ pub fn analyze_threat(
     threat: Threat,
     options: &AnalysisOptions,
 ) -> ThreatResult {
-    let scenarios = scenarios(policy, threat, options.account.as_deref());
+    let (scenarios, passed_roles) = scenarios(policy, threat, options.account.as_deref());
     let mut result = ThreatResult {
         threat,
         verdict: Verdict::NotApplicable,
@@ -237,6 +237,16 @@ pub fn analyze_threat(
         fix: None,
         exact: true,
     };
+    if scenarios.is_empty() && !passed_roles.is_empty() {
+        let names: Vec<&str> = passed_roles.iter().map(|(n, _)| n.as_str()).collect();
+        result.verdict = Verdict::Restricted;
+        result.statements = passed_roles.iter().map(|(_, i)| *i).collect();
+        result.explanation = format!(
+            "{} assumes a role only for a principal that passed it with iam:PassRole, which must be in the role's own account, so another account cannot direct it to this role",
+            names.join(", ")
+        );
+        return result;
+    }
     if scenarios.is_empty() {
         return result;
     }
@@ -251,6 +261,13 @@ pub fn analyze_threat(
             restricted_labels.push(scenario.label.clone());
             continue;
         };
+        let witness = decorate(
+            policy,
+            scenario,
+            witness,
+            outcome.witness_fresh.as_deref(),
+            &literals,
+        );
         // The evaluator must allow the witness; otherwise the analysis reports nothing.
         let evaluation = evaluate(policy, &witness);
         if evaluation.decision != Decision::Allow {
@@ -455,17 +472,100 @@ fn residual(
     }
 }
 
-/// The attacker scenarios of a threat, each with the statements that trust its caller.
+/// Adds to a witness the keys that make its story plain (the forged `aws:SourceAccount`, the
+/// ExternalId the deputy assigned, the attacker's GitHub subject), for keys the policy does not
+/// read, and keeps the result only if the evaluator still allows it.
+fn decorate(
+    policy: &TrustPolicy,
+    scenario: &Scenario,
+    witness: Request,
+    fresh: Option<&str>,
+    literals: &[String],
+) -> Request {
+    let mentioned = |k: &str| {
+        let f = trustsim_conditions::key::fold(k);
+        policy
+            .statements
+            .iter()
+            .flat_map(|s| s.conditions.iter())
+            .any(|c| c.condition.key().folded() == f)
+    };
+    let account = fresh
+        .filter(|f| is_account_id(f))
+        .map(str::to_owned)
+        .or_else(|| {
+            ["444455556666", "999988887777"]
+                .into_iter()
+                .find(|a| !literals.iter().any(|l| l == a))
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    let mut add: Vec<(String, String)> = Vec::new();
+    match scenario.threat {
+        Threat::ForgedService => {
+            let svc = scenario
+                .service_names
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "service".to_owned());
+            add.push(("aws:SourceAccount".to_owned(), account.clone()));
+            add.push((
+                "aws:SourceArn".to_owned(),
+                format!("arn:aws:{svc}:us-east-1:{account}:attacker-resource"),
+            ));
+        }
+        Threat::ConfusedDeputy => add.push((
+            "sts:ExternalId".to_owned(),
+            "id-the-deputy-assigned-to-the-attacker".to_owned(),
+        )),
+        Threat::Federated => {
+            if let Some(p) = scenario.provider.as_deref() {
+                if p.starts_with("token.actions.githubusercontent.com") {
+                    add.push((
+                        format!("{p}:sub"),
+                        "repo:attacker-org/attacker-repo:ref:refs/heads/main".to_owned(),
+                    ));
+                    add.push((format!("{p}:aud"), "sts.amazonaws.com".to_owned()));
+                } else if p.starts_with("oidc.eks.") {
+                    add.push((
+                        format!("{p}:sub"),
+                        "system:serviceaccount:attacker-namespace:attacker".to_owned(),
+                    ));
+                    add.push((format!("{p}:aud"), "sts.amazonaws.com".to_owned()));
+                }
+            }
+        }
+        Threat::Public | Threat::AccountWide => {}
+    }
+    add.retain(|(k, _)| !mentioned(k));
+    if add.is_empty() {
+        return witness;
+    }
+    let mut json = witness.to_json();
+    if let Some(ctx) = json.get_mut("context").and_then(Value::as_object_mut) {
+        for (k, v) in add {
+            ctx.entry(k).or_insert(Value::String(v));
+        }
+    }
+    match Request::from_value(&json) {
+        Ok(r) if crate::eval::decide(policy, &r) == Decision::Allow => r,
+        _ => witness,
+    }
+}
+
+/// The attacker scenarios of a threat, each with the statements that trust its caller, and the
+/// trusted services that only assume roles passed to them (with their statements).
 fn scenarios(
     policy: &TrustPolicy,
     threat: Threat,
     owner: Option<&str>,
-) -> Vec<(Scenario, Vec<usize>)> {
+) -> (Vec<(Scenario, Vec<usize>)>, Vec<(String, usize)>) {
     let allow = policy
         .statements
         .iter()
         .filter(|s| s.effect == Effect::Allow);
     let mut out: Vec<(Scenario, Vec<usize>)> = Vec::new();
+    let mut passed_roles: Vec<(String, usize)> = Vec::new();
     let add =
         |key: String, scenario: Scenario, index: usize, out: &mut Vec<(Scenario, Vec<usize>)>| {
             match out.iter_mut().find(|(s, _)| s.label == key) {
@@ -492,6 +592,11 @@ fn scenarios(
                         service_sends_source_keys: true,
                     };
                     add(label, sc, s.index, &mut out);
+                }
+                (PolicyPrincipal::Service(name), Threat::ForgedService)
+                    if provenance::SERVICES_REQUIRING_PASS_ROLE.contains(&name.as_str()) =>
+                {
+                    passed_roles.push((name.clone(), s.index));
                 }
                 (PolicyPrincipal::Service(name), Threat::ForgedService) => {
                     let label = format!("{name} working for another account");
@@ -579,7 +684,7 @@ fn scenarios(
             }
         }
     }
-    out
+    (out, passed_roles)
 }
 
 /// The service namespaces a service's `aws:SourceArn` may name: the one its principal suggests,

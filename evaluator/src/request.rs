@@ -97,6 +97,10 @@ pub struct Request {
     context: ContextMap,
     /// Lower-cased actions that must also be allowed (session tags, source identity).
     implied: Vec<(String, String)>,
+    /// Folded names of the keys derived from the caller (not given by the request).
+    derived: Vec<String>,
+    /// Keys the request marked absent, as given.
+    absent: Vec<String>,
 }
 
 impl Request {
@@ -224,10 +228,14 @@ impl Request {
         &self.context
     }
 
-    /// The request in the contract's JSON form (context as given plus derived keys).
+    /// The request in the contract's JSON form. Keys derived from the caller are left out
+    /// (reading the JSON derives them again); keys the request set absent are `null`.
     pub fn to_json(&self) -> Value {
         let mut ctx = Map::new();
         for (k, vals, multi) in self.context.iter() {
+            if self.derived.contains(&trustsim_conditions::key::fold(k)) {
+                continue;
+            }
             ctx.insert(
                 k.to_owned(),
                 if multi {
@@ -236,6 +244,22 @@ impl Request {
                     vals.first().cloned().map_or(Value::Null, Value::String)
                 },
             );
+        }
+        for k in &self.absent {
+            let folded = trustsim_conditions::key::fold(k);
+            let derivable = matches!(
+                folded.as_str(),
+                "aws:principalarn"
+                    | "aws:principalaccount"
+                    | "aws:principaltype"
+                    | "aws:principalisawsservice"
+                    | "aws:principalservicename"
+                    | "aws:userid"
+                    | "aws:username"
+            );
+            if derivable && !self.context.contains(k) {
+                ctx.insert(k.clone(), Value::Null);
+            }
         }
         let mut out = Map::new();
         out.insert("action".to_owned(), Value::String(self.action.clone()));
@@ -339,7 +363,7 @@ impl RequestBuilder {
     /// Marks a key absent, even one AWS would derive from the caller.
     pub fn absent(mut self, key: &str) -> Self {
         self.context.remove(key);
-        self.absent.push(trustsim_conditions::key::fold(key));
+        self.absent.push(key.to_owned());
         self
     }
 
@@ -367,10 +391,17 @@ impl RequestBuilder {
             },
         };
         let mut context = self.context;
+        let mut derived = Vec::new();
         let mut derive = |key: &str, value: String| {
             let folded = trustsim_conditions::key::fold(key);
-            if !context.contains(key) && !self.absent.contains(&folded) {
+            if !context.contains(key)
+                && !self
+                    .absent
+                    .iter()
+                    .any(|a| trustsim_conditions::key::fold(a) == folded)
+            {
                 context.insert(key, value);
+                derived.push(folded);
             }
         };
         match &self.principal {
@@ -414,6 +445,8 @@ impl RequestBuilder {
             role,
             context,
             implied,
+            derived,
+            absent: self.absent,
         })
     }
 }

@@ -602,3 +602,51 @@ fn account_wide_and_not_applicable() {
         "an insider can hold a role named ci"
     );
 }
+
+#[test]
+fn services_that_take_passed_roles_cannot_be_forged_from_another_account() {
+    let v = doc(
+        json!([{"Effect": "Allow", "Principal": {"Service": ["ec2.amazonaws.com"]}, "Action": "sts:AssumeRole"}]),
+    );
+    assert_eq!(
+        verdict(v.clone(), Threat::ForgedService),
+        Verdict::Restricted
+    );
+    let r = analyze(&policy(v), &opts())
+        .result(Threat::ForgedService)
+        .cloned()
+        .unwrap_or_else(|| panic!());
+    assert!(r.explanation.contains("iam:PassRole"), "{}", r.explanation);
+    // A policy that also trusts EventBridge is still judged on EventBridge.
+    let both = doc(
+        json!([{"Effect": "Allow", "Principal": {"Service": ["ec2.amazonaws.com", "events.amazonaws.com"]}, "Action": "sts:AssumeRole"}]),
+    );
+    assert_eq!(verdict(both, Threat::ForgedService), Verdict::Exposed);
+}
+
+#[test]
+fn witnesses_tell_the_attack_and_are_valid_requests() {
+    let p = policy(service(Value::Null));
+    let a = analyze(&p, &opts());
+    let w = a
+        .result(Threat::ForgedService)
+        .and_then(|r| r.witness.clone())
+        .unwrap_or_else(|| panic!("no witness"));
+    let json = w.to_json();
+    assert_eq!(
+        json["principal"],
+        json!({"Service": "events.amazonaws.com"})
+    );
+    let account = json["context"]["aws:SourceAccount"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(account.len() == 12 && account != OWNER, "{json}");
+    // The JSON is a request the evaluator reads back to the same decision.
+    let again = trustsim_evaluator::Request::from_value(&json).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(evaluate(&p, &again).decision, Decision::Allow);
+    assert!(
+        json["context"].get("aws:PrincipalServiceName").is_none(),
+        "derived keys are left out: {json}"
+    );
+}

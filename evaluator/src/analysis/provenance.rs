@@ -130,6 +130,7 @@ rows! {
     ConfusedDeputy "sts:externalid" Value "{id}" "EXT: the deputy sends the ExternalId it assigned to the attacker, unique per customer";
     ConfusedDeputy "sts:rolesessionname" Existential "{chosen}" "the deputy names its sessions";
     ConfusedDeputy "sts:sourceidentity" Existential "{chosen}" "the deputy's own choice";
+    ConfusedDeputy "aws:sourceidentity" Existential "{chosen}" "G: set by the deputy's earlier hop";
     ConfusedDeputy "aws:principaltag/" Existential "{chosen}" "the deputy's own tags";
     ConfusedDeputy "aws:principalorgid" Existential "{chosen}" "the deputy's own organization";
     ConfusedDeputy "aws:principalorgpaths" Existential "{chosen}" "the deputy's own organization";
@@ -183,6 +184,7 @@ rows! {
     Federated "aws:tagkeys" OptionalSet "{chosen}" "session tags come from the attacker's claims";
     Federated "sts:rolesessionname" Value "{chosen}" "STS: request parameter";
     Federated "sts:sourceidentity" Optional "{chosen}" "from the attacker's claims";
+    Federated "aws:sourceidentity" Optional "{chosen}" "G: from the attacker's claims";
     Federated "aws:currenttime" Value "{chosen}" "G";
     Federated "aws:epochtime" Value "{chosen}" "G";
     Federated "aws:securetransport" Value "true" "G";
@@ -198,6 +200,7 @@ rows! {
     AccountWide "sts:externalid" Optional "{chosen}" "STS: request parameter";
     AccountWide "sts:rolesessionname" Value "{chosen}" "STS: request parameter";
     AccountWide "sts:sourceidentity" Optional "{chosen}" "STS: request parameter";
+    AccountWide "aws:sourceidentity" Optional "{chosen}" "G: set by an earlier hop";
     AccountWide "aws:requesttag/" Optional "{chosen}" "STS: request parameter";
     AccountWide "aws:tagkeys" OptionalSet "{chosen}" "STS: request parameter";
     AccountWide "sts:transitivetagkeys" OptionalSet "{chosen}" "STS: request parameter";
@@ -234,6 +237,14 @@ pub const SERVICES_SENDING_SOURCE_KEYS: &[&str] = &[
     "glue.amazonaws.com",
     "frauddetector.amazonaws.com",
 ];
+
+/// Services that assume a role only for a principal that passed it to them with `iam:PassRole`,
+/// which requires the role to be in the caller's own account: a forged request from another
+/// account cannot reach the role. Source: the seed article "Demystifying AWS' AssumeRole and
+/// sts:ExternalId" ("Certain AWS services, such as EC2 and Lambda, avoid this problem by requiring
+/// that the role belong to the same AWS account as the caller and that the caller have the
+/// iam:PassRole permission").
+pub const SERVICES_REQUIRING_PASS_ROLE: &[&str] = &["ec2.amazonaws.com", "lambda.amazonaws.com"];
 
 /// AWS Regions an attacker can pick (AWS General Reference, "AWS Regions"); patterns can only
 /// tell Regions apart by name, so this list is the whole of the attacker's choice.

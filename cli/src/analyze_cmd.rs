@@ -1,0 +1,253 @@
+//! `trustsim analyze`: who could assume these roles? One result per threat for every trust
+//! policy found, in the contract's JSON or as text.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use serde_json::{json, Value};
+use trustsim_evaluator::analysis::owner_from;
+use trustsim_evaluator::{analyze, Analysis, AnalysisOptions, Threat, TrustPolicy, Verdict};
+
+use crate::eval_cmd::input_error;
+use crate::Format;
+
+/// Arguments of `trustsim analyze`.
+#[derive(Args, Debug)]
+pub struct AnalyzeArgs {
+    /// Trust policy files, or directories searched recursively for `.json` files.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The role owner's 12-digit account ID (needed for forged-service fixes and to tell the
+    /// owner's principals from third parties).
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Output format (default: human on a terminal, json otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Exit with status 3 when a verdict at or above this level is found.
+    #[arg(long, value_enum, default_value = "exposed")]
+    pub fail_on: FailOn,
+}
+
+/// The `--fail-on` threshold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Fail on `exposed`.
+    Exposed,
+    /// Fail on `partial` or `exposed`.
+    Partial,
+    /// Never fail on a verdict.
+    Never,
+}
+
+const INVALID: u8 = 1;
+const FOUND: u8 = 3;
+
+struct Role {
+    source: String,
+    name: String,
+    analysis: Analysis,
+}
+
+/// Every `.json` file under a path (the path itself when it is a file), in sorted order.
+fn files(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+            Ok(d) => d.filter_map(Result::ok).map(|e| e.path()).collect(),
+            Err(e) => {
+                errors.push(format!("{}: cannot read directory: {e}", path.display()));
+                return;
+            }
+        };
+        entries.sort();
+        for e in entries {
+            if e.is_dir() || e.extension().is_some_and(|x| x == "json") {
+                files(&e, out, errors);
+            }
+        }
+    } else {
+        out.push(path.to_path_buf());
+    }
+}
+
+/// Runs the command.
+pub fn run(args: &AnalyzeArgs) -> ExitCode {
+    if let Some(a) = &args.account {
+        if owner_from(Some(a), None).is_none() {
+            eprintln!("trustsim: error: --account `{a}` is not a 12-digit account ID");
+            return ExitCode::from(INVALID);
+        }
+    }
+    let mut errors = Vec::new();
+    let mut notes = Vec::new();
+    let mut paths = Vec::new();
+    for p in &args.paths {
+        if !p.exists() {
+            errors.push(format!("{}: no such file or directory", p.display()));
+            continue;
+        }
+        files(p, &mut paths, &mut errors);
+    }
+    let options = AnalysisOptions {
+        account: args.account.clone(),
+    };
+    let mut roles = Vec::new();
+    for path in &paths {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(format!("{}: cannot read: {e}", path.display()));
+                continue;
+            }
+        };
+        let looks_like_policy = serde_json::from_str::<Value>(&text)
+            .map(|v| v.get("Statement").is_some())
+            .unwrap_or(true);
+        if !looks_like_policy {
+            notes.push(format!(
+                "{}: skipped: not a trust policy (no `Statement`)",
+                path.display()
+            ));
+            continue;
+        }
+        match TrustPolicy::from_json(&text) {
+            Ok(policy) => roles.push(Role {
+                source: path.display().to_string(),
+                name: path
+                    .file_stem()
+                    .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
+                analysis: analyze(&policy, &options),
+            }),
+            Err(e) => errors.push(input_error(path, &e)),
+        }
+    }
+    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
+        Format::Human
+    } else {
+        Format::Json
+    });
+    let mut out = std::io::stdout().lock();
+    let written = match format {
+        Format::Json => writeln!(out, "{}", to_json(&roles, &errors)),
+        Format::Human => write!(
+            out,
+            "{}",
+            human(
+                &roles,
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            )
+        ),
+    };
+    for n in &notes {
+        eprintln!("trustsim: note: {n}");
+    }
+    for e in &errors {
+        eprintln!("trustsim: error: {e}");
+    }
+    if written.is_err() {
+        return ExitCode::from(INVALID);
+    }
+    let threshold = match args.fail_on {
+        FailOn::Exposed => Some(Verdict::Exposed),
+        FailOn::Partial => Some(Verdict::Partial),
+        FailOn::Never => None,
+    };
+    let found = threshold.is_some_and(|t| roles.iter().any(|r| r.analysis.worst() >= t));
+    if found {
+        ExitCode::from(FOUND)
+    } else if !errors.is_empty() {
+        ExitCode::from(INVALID)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn to_json(roles: &[Role], errors: &[String]) -> Value {
+    json!({
+        "roles": roles.iter().map(|r| json!({
+            "source": r.source,
+            "role": r.name,
+            "account": r.analysis.account,
+            "threats": r.analysis.threats_json(),
+            "notes": r.analysis.notes,
+        })).collect::<Vec<_>>(),
+        "errors": errors,
+    })
+}
+
+fn human(roles: &[Role], colour: bool) -> String {
+    use std::fmt::Write as _;
+    let paint = |code: &str, t: &str| {
+        if colour {
+            format!("\x1b[{code}m{t}\x1b[0m")
+        } else {
+            t.to_owned()
+        }
+    };
+    let mut s = String::new();
+    let mut counts = [0usize; 4];
+    for r in roles {
+        let _ = writeln!(s, "{} ({})", paint("1", &r.name), r.source);
+        let mut open: Vec<&trustsim_evaluator::ThreatResult> = r
+            .analysis
+            .threats
+            .iter()
+            .filter(|t| matches!(t.verdict, Verdict::Exposed | Verdict::Partial))
+            .collect();
+        open.sort_by_key(|t| (std::cmp::Reverse(t.verdict), t.threat));
+        if open.is_empty() {
+            let _ = writeln!(s, "  {} no threat gets in", paint("32", "ok"));
+        }
+        for t in open {
+            let v = match t.verdict {
+                Verdict::Exposed => paint("31", "exposed"),
+                _ => paint("33", "partial"),
+            };
+            let info = if t.threat == Threat::AccountWide {
+                " (informational)"
+            } else {
+                ""
+            };
+            let _ = writeln!(s, "  {v} {}{info}: {}", t.threat.name(), t.explanation);
+            if let Some(res) = &t.residual {
+                let _ = writeln!(s, "      who: {res}");
+            }
+            if let Some(w) = &t.witness {
+                let _ = writeln!(s, "      witness: {}", w.to_json());
+            }
+            if let Some(fix) = &t.fix {
+                let _ = writeln!(s, "      fix (proven restricted):");
+                let pretty = serde_json::to_string_pretty(fix).unwrap_or_default();
+                for line in pretty.lines() {
+                    let _ = writeln!(s, "        {line}");
+                }
+            }
+        }
+        for t in &r.analysis.threats {
+            let i = match t.verdict {
+                Verdict::Exposed => 0,
+                Verdict::Partial => 1,
+                Verdict::Restricted => 2,
+                Verdict::NotApplicable => 3,
+            };
+            if let Some(c) = counts.get_mut(i) {
+                *c += 1;
+            }
+        }
+        for n in &r.analysis.notes {
+            let _ = writeln!(s, "  {} {n}", paint("2", "note:"));
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\n{} role(s): {} exposed, {} partial, {} restricted, {} not applicable (threat verdicts)",
+        roles.len(),
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3]
+    );
+    s
+}
