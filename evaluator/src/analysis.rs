@@ -553,13 +553,16 @@ fn decorate(
     }
 }
 
+/// A scenario with the statements that trust its caller.
+type Trusted = (Scenario, Vec<usize>);
+
 /// The attacker scenarios of a threat, each with the statements that trust its caller, and the
 /// trusted services that only assume roles passed to them (with their statements).
 fn scenarios(
     policy: &TrustPolicy,
     threat: Threat,
     owner: Option<&str>,
-) -> (Vec<(Scenario, Vec<usize>)>, Vec<(String, usize)>) {
+) -> (Vec<Trusted>, Vec<(String, usize)>) {
     let allow = policy
         .statements
         .iter()
