@@ -31,3 +31,35 @@ pub const FIVE_STATEMENTS: &str = r#"{
      "Condition": {"IpAddress": {"aws:SourceIp": "198.51.100.0/24"}}}
   ]
 }"#;
+
+/// Typical trust policies for the analysis bench (written for trustsim, in the shapes the
+/// seed articles and AWS's documentation describe).
+pub const TYPICAL: &[(&str, &str)] = &[
+    (
+        "service, no condition",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#,
+    ),
+    ("service, source account and ARN", TWO_CONDITIONS),
+    (
+        "third party with ExternalId",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": "vendor-assigned-0042"}}}]}"#,
+    ),
+    (
+        "GitHub OIDC",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                      "StringLike": {"token.actions.githubusercontent.com:sub": "repo:octo-org/app:*"}}}]}"#,
+    ),
+    (
+        "public with organization",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abcdef1234"}}}]}"#,
+    ),
+    ("five statements", FIVE_STATEMENTS),
+];

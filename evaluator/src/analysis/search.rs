@@ -575,6 +575,38 @@ fn run_world(
             extra,
         });
     }
+    // Template alternatives (Regions, service namespaces) that leave every predicate of the key
+    // in the same state are interchangeable: keep one of each.
+    for p in &mut plans {
+        let mut kept: Vec<(Vec<u128>, Vec<TSeg>)> = Vec::new();
+        for t in std::mem::take(&mut p.templates) {
+            let lead: String = t
+                .iter()
+                .take_while(|s| matches!(s, TSeg::Lit(_)))
+                .map(|s| match s {
+                    TSeg::Lit(l) => l.as_str(),
+                    _ => "",
+                })
+                .collect();
+            let rest: Vec<TSeg> = t
+                .iter()
+                .skip_while(|s| matches!(s, TSeg::Lit(_)))
+                .cloned()
+                .collect();
+            let states: Vec<u128> = p.globs.iter().map(|g| g.state_after(&lead)).collect();
+            let dup = kept.iter().any(|(st, t2)| {
+                *st == states
+                    && t2
+                        .iter()
+                        .skip_while(|s| matches!(s, TSeg::Lit(_)))
+                        .eq(rest.iter())
+            });
+            if !dup {
+                kept.push((states, t));
+            }
+        }
+        p.templates = kept.into_iter().map(|(_, t)| t).collect();
+    }
     // Fresh classes, per fresh variable, over every key whose template holds it.
     let mut vars: Vec<&'static str> = Vec::new();
     for p in &plans {

@@ -106,6 +106,11 @@ impl Glob {
         s & (1 << self.toks.len()) != 0
     }
 
+    /// The automaton state after reading `text` from the start (a set of pattern positions).
+    pub fn state_after(&self, text: &str) -> u128 {
+        text.chars().fold(self.start(), |s, c| self.step(s, c))
+    }
+
     /// Does the whole of `value` match?
     pub fn matches(&self, value: &str) -> bool {
         let mut s = self.start();
@@ -222,25 +227,56 @@ struct State {
 /// Explores every value of the template `segs` against `globs` and reports the achievable
 /// membership vectors.
 pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
+    if globs.is_empty() {
+        // Nothing to tell values apart: one cell, with the shortest value of the template.
+        let w: String = segs
+            .iter()
+            .map(|s| match s {
+                Seg::Lit(t) => t.clone(),
+                Seg::Chosen => String::new(),
+                Seg::One => "x".to_owned(),
+                Seg::Fresh(FreshShape::Digits(n)) => "4".repeat(*n),
+                Seg::Fresh(FreshShape::Word) => "x".to_owned(),
+                Seg::Fresh(FreshShape::OrgId) => "o-x".to_owned(),
+            })
+            .collect();
+        return Cells {
+            cells: vec![(0, w)],
+            truncated: false,
+        };
+    }
     let sigma = alphabet(globs, segs);
     let start = State {
         seg: 0,
         count: 0,
         globs: globs.iter().map(Glob::start).collect(),
     };
+    // Witnesses are kept as parent pointers and rebuilt only for the cells found.
+    let mut nodes: Vec<(usize, Option<String>)> = vec![(0, None)];
     let mut seen: HashMap<State, ()> = HashMap::new();
-    let mut found: HashMap<u64, String> = HashMap::new();
-    let mut queue: VecDeque<(State, String)> = VecDeque::new();
+    let mut found: HashMap<u64, usize> = HashMap::new();
+    let mut queue: VecDeque<(State, usize)> = VecDeque::new();
     let mut truncated = false;
-    let push =
-        |st: State, w: String, seen: &mut HashMap<State, ()>, q: &mut VecDeque<(State, String)>| {
-            if !seen.contains_key(&st) {
-                seen.insert(st.clone(), ());
-                q.push_back((st, w));
-            }
-        };
-    push(start, String::new(), &mut seen, &mut queue);
-    while let Some((st, w)) = queue.pop_front() {
+    seen.insert(start.clone(), ());
+    queue.push_back((start, 0));
+    let push = |st: State,
+                    parent: usize,
+                    text: Option<String>,
+                    seen: &mut HashMap<State, ()>,
+                    q: &mut VecDeque<(State, usize)>,
+                    nodes: &mut Vec<(usize, Option<String>)>| {
+        if !seen.contains_key(&st) {
+            seen.insert(st.clone(), ());
+            let node = if text.is_some() {
+                nodes.push((parent, text));
+                nodes.len() - 1
+            } else {
+                parent
+            };
+            q.push_back((st, node));
+        }
+    };
+    while let Some((st, node)) = queue.pop_front() {
         if seen.len() > MAX_STATES {
             truncated = true;
             break;
@@ -271,30 +307,40 @@ pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
                             acc
                         }
                     });
-                found.entry(v).or_insert(w);
+                found.entry(v).or_insert(node);
             }
             Some(Seg::Lit(text)) => {
                 let mut next = st.clone();
-                let mut w2 = w.clone();
                 for c in text.chars() {
                     next = advance(&next, c);
-                    w2.push(c);
                 }
                 next.seg += 1;
                 next.count = 0;
-                push(next, w2, &mut seen, &mut queue);
+                push(
+                    next,
+                    node,
+                    Some(text.clone()),
+                    &mut seen,
+                    &mut queue,
+                    &mut nodes,
+                );
             }
             Some(Seg::Chosen) => {
                 let mut done = st.clone();
                 done.seg += 1;
                 done.count = 0;
-                push(done, w.clone(), &mut seen, &mut queue);
+                push(done, node, None, &mut seen, &mut queue, &mut nodes);
                 for &c in &sigma {
                     let mut n = advance(&st, c);
                     n.count = 0;
-                    let mut w2 = w.clone();
-                    w2.push(c);
-                    push(n, w2, &mut seen, &mut queue);
+                    push(
+                        n,
+                        node,
+                        Some(c.to_string()),
+                        &mut seen,
+                        &mut queue,
+                        &mut nodes,
+                    );
                 }
             }
             Some(Seg::One) => {
@@ -302,46 +348,81 @@ pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
                     let mut n = advance(&st, c);
                     n.seg += 1;
                     n.count = 0;
-                    let mut w2 = w.clone();
-                    w2.push(c);
-                    push(n, w2, &mut seen, &mut queue);
+                    push(
+                        n,
+                        node,
+                        Some(c.to_string()),
+                        &mut seen,
+                        &mut queue,
+                        &mut nodes,
+                    );
                 }
             }
             Some(Seg::Fresh(shape)) => {
                 let (min, max) = shape.bounds();
-                if st.count == 0 && !shape.prefix().is_empty() && !w.ends_with(shape.prefix()) {
+                if st.count == 0 && !shape.prefix().is_empty() {
                     let mut n = st.clone();
-                    let mut w2 = w.clone();
                     for c in shape.prefix().chars() {
                         n = advance(&n, c);
-                        w2.push(c);
                     }
-                    n.count = 0;
-                    push(n, w2, &mut seen, &mut queue);
+                    // Mark the prefix as read with a count that cannot be reached by digits.
+                    n.count = usize::MAX / 2;
+                    push(
+                        n,
+                        node,
+                        Some(shape.prefix().to_owned()),
+                        &mut seen,
+                        &mut queue,
+                        &mut nodes,
+                    );
                     continue;
                 }
-                if st.count >= min {
+                let count = if st.count == usize::MAX / 2 {
+                    0
+                } else {
+                    st.count
+                };
+                if count >= min {
                     let mut done = st.clone();
                     done.seg += 1;
                     done.count = 0;
-                    push(done, w.clone(), &mut seen, &mut queue);
+                    push(done, node, None, &mut seen, &mut queue, &mut nodes);
                 }
-                if st.count < max {
+                if count < max {
                     for c in shape.alphabet() {
                         let mut n = advance(&st, c);
+                        n.count = count + 1;
                         // Past the minimum length the count no longer matters.
                         if !matches!(shape, FreshShape::Digits(_)) {
                             n.count = n.count.min(min);
                         }
-                        let mut w2 = w.clone();
-                        w2.push(c);
-                        push(n, w2, &mut seen, &mut queue);
+                        push(
+                            n,
+                            node,
+                            Some(c.to_string()),
+                            &mut seen,
+                            &mut queue,
+                            &mut nodes,
+                        );
                     }
                 }
             }
         }
     }
-    let mut cells: Vec<(u64, String)> = found.into_iter().collect();
+    let rebuild = |mut i: usize| {
+        let mut parts: Vec<&str> = Vec::new();
+        while i != 0 {
+            let Some((parent, text)) = nodes.get(i) else {
+                break;
+            };
+            if let Some(t) = text {
+                parts.push(t);
+            }
+            i = *parent;
+        }
+        parts.into_iter().rev().collect::<String>()
+    };
+    let mut cells: Vec<(u64, String)> = found.into_iter().map(|(v, n)| (v, rebuild(n))).collect();
     cells.sort();
     Cells { cells, truncated }
 }
@@ -363,7 +444,18 @@ pub fn fresh_classes(
                 .fold(g.start(), |s, c| g.step(s, c))
         })
         .collect();
-    let lits: Vec<Glob> = literals.iter().filter_map(|l| Glob::literal(l)).collect();
+    // Only literals the fresh value could spell can be excluded.
+    let alphabet = shape.alphabet();
+    let (min_len, max_len) = shape.bounds();
+    let lits: Vec<Glob> = literals
+        .iter()
+        .filter_map(|l| l.strip_prefix(shape.prefix()))
+        .filter(|body| {
+            let n = body.chars().count();
+            n >= min_len && n <= max_len && body.chars().all(|c| alphabet.contains(&c))
+        })
+        .filter_map(|body| Glob::literal(&format!("{}{body}", shape.prefix())))
+        .collect();
     let lit_entry: Vec<PosSet> = lits
         .iter()
         .map(|g| shape.prefix().chars().fold(g.start(), |s, c| g.step(s, c)))
