@@ -31,7 +31,9 @@ fn bench(c: &mut Criterion) {
     group.finish();
     // The verdicts the bench measures, checked once outside the timing.
     let check = |i: usize, t: Threat, v: Verdict| {
-        let (name, text) = TYPICAL[i];
+        let Some((name, text)) = TYPICAL.get(i) else {
+            unreachable!("no bench policy {i}");
+        };
         let p = TrustPolicy::from_json(text).ok();
         let got = p
             .map(|p| analyze(&p, &options))
