@@ -208,7 +208,12 @@ pub fn analyze(policy: &TrustPolicy, options: &AnalysisOptions) -> Analysis {
 
 fn fix_is_proven(candidate: &Value, threat: Threat, options: &AnalysisOptions) -> bool {
     TrustPolicy::from_value(candidate)
-        .map(|p| analyze_threat(&p, threat, options).verdict == Verdict::Restricted)
+        .map(|p| {
+            matches!(
+                analyze_threat(&p, threat, options).verdict,
+                Verdict::Restricted | Verdict::NotApplicable
+            )
+        })
         .unwrap_or(false)
 }
 
@@ -256,7 +261,8 @@ pub fn analyze_threat(
     for (scenario, statements) in &scenarios {
         trusting.extend(statements.iter().copied());
         let outcome = search::run(policy, scenario, &literals);
-        result.exact &= !outcome.limits.truncated && !outcome.limits.variables;
+        result.exact &=
+            !outcome.limits.truncated && !outcome.limits.variables && !outcome.limits.mixed;
         let Some(witness) = outcome.witness.clone() else {
             restricted_labels.push(scenario.label.clone());
             continue;
@@ -446,9 +452,10 @@ fn residual(
         );
     }
     let what = match threat {
-        Threat::ConfusedDeputy => "the ExternalId the third party assigns to the attacker",
-        Threat::Federated => "the attacker's own organization or identity at the provider",
-        _ => "the attacker's account ID",
+        Threat::ConfusedDeputy => "ExternalId (the one the third party assigns them)",
+        Threat::Federated => "own organization or identity at the provider",
+        Threat::AccountWide => "principal name",
+        _ => "account ID or organization",
     };
     let keys: Vec<String> = policy
         .statements
@@ -465,7 +472,7 @@ fn residual(
         .collect();
     match (&outcome.witness_fresh, &outcome.failing_fresh) {
         (Some(ok), Some(bad)) => format!(
-            "only attackers whose {what} satisfies the policy's patterns ({}), e.g. `{ok}` gets in and `{bad}` does not",
+            "only attackers whose {what} fits the policy's conditions ({}): e.g. `{ok}` gets in and `{bad}` does not",
             keys.join("; ")
         ),
         _ => format!("only some attackers, depending on {what}"),
@@ -673,8 +680,8 @@ fn scenarios(
                         threat,
                         label: label.clone(),
                         caller: Caller::FromPrincipalArn(vec![
-                            format!("arn:aws:iam::{}:role/{{name}}", id.account),
-                            format!("arn:aws:iam::{}:user/{{name}}", id.account),
+                            format!("arn:aws:iam::{}:role/{{id}}", id.account),
+                            format!("arn:aws:iam::{}:user/{{id}}", id.account),
                         ]),
                         action: "sts:AssumeRole",
                         provider: None,

@@ -1,15 +1,20 @@
 //! Key provenance: for each threat, which context keys the attacker's request carries and who
 //! sets each one. This is the one table the analysis reads; `docs/threats.md` shows it.
 //!
-//! Value templates: literal text, `{chosen}` (any string the attacker picks), `{name}` (a
-//! non-empty one), `{account}` (the
-//! attacker's own 12-digit account ID: fresh), `{org}` (its organization ID, `o-...`: fresh), `{tenant}` (its own organization or namespace
-//! at an identity provider: fresh), `{id}` (an
-//! identifier a service or provider assigns to the attacker: fresh), `{region}` (an AWS Region
-//! the attacker picks). Kinds: `value` (present), `optional` (the attacker may leave it out),
-//! `service` (present or absent depending on the service, not on the attacker), `set` /
-//! `optional-set` (multivalued), `absent`, `existential` (set by a party the owner trusts
-//! to behave, e.g. a third party's own tags: whatever the legitimate request carries).
+//! Value templates are literal text with placeholders:
+//! - `{chosen}`: any string the attacker picks; `{name}`: a non-empty one.
+//! - `{account}`: the attacker's own 12-digit account ID (fresh).
+//! - `{org}`: its organization ID, `o-...` (fresh).
+//! - `{tenant}`: its own organization or namespace at an identity provider (fresh).
+//! - `{id}`, `{id2}`: identifiers a service or provider assigns to the attacker (fresh).
+//! - `{region}`: an AWS Region the attacker picks; `{service}`: the trusted service's namespace.
+//! - `{ip}`: the attacker's address, outside the owner's ranges; `{now}`: a time from now on.
+//! - `|` separates alternative forms.
+//!
+//! Kinds: `value` (present), `optional` (the attacker may leave it out), `service` (present or
+//! absent depending on the service, not on the attacker), `set` / `optional-set` (multivalued),
+//! `absent`, `existential` (set by a party the owner trusts to behave, e.g. a third party's own
+//! tags: whatever the legitimate request carries).
 //!
 //! Sources (IAM User Guide unless noted):
 //! - G: "AWS global condition context keys" (reference_policies_condition-keys.html): availability
@@ -101,8 +106,8 @@ rows! {
     Public "aws:multifactorauthpresent" Optional "{chosen}" "G: the attacker authenticates its own principal, with or without MFA";
     Public "aws:multifactorauthage" Optional "{chosen}" "G: aws:MultiFactorAuthAge";
     Public "aws:tokenissuetime" Optional "{chosen}" "G: aws:TokenIssueTime, present for temporary credentials";
-    Public "aws:currenttime" Value "{chosen}" "G: the attacker picks when to call";
-    Public "aws:epochtime" Value "{chosen}" "G: the attacker picks when to call";
+    Public "aws:currenttime" Value "{now}" "G: the attacker picks when to call, now or later";
+    Public "aws:epochtime" Value "{now}" "G: the attacker picks when to call, now or later";
     Public "aws:requestedregion" Value "{region}" "G: the Region the attacker calls";
     Public "aws:securetransport" Value "true" "G: STS is reached over TLS";
     Public "aws:sourceip" Value "{ip}" "G: the attacker's own address, outside the owner's ranges";
@@ -110,10 +115,13 @@ rows! {
     Public "aws:referer" Optional "{chosen}" "G: aws:referer, sent by the caller";
     Public "aws:userid" Value "{chosen}" "G: aws:userid of the attacker's own principal";
     Public "aws:viaawsservice" Value "false" "G: a direct call";
+    Public "aws:sourcevpc" Optional "vpc-{id}" "G: aws:SourceVpc, when the attacker calls through a VPC endpoint of its own";
+    Public "aws:sourcevpce" Optional "vpce-{id2}" "G: aws:SourceVpce, the attacker's own endpoint";
+    Public "aws:vpcsourceip" Optional "{chosen}" "G: aws:VpcSourceIp, an address in the attacker's own VPC";
 
     // An AWS service the policy trusts, working for the attacker's account.
     ForgedService "aws:sourceaccount" Service "{account}" "CD, G: the account the service acts for";
-    ForgedService "aws:sourcearn" Service "arn:aws:{service}:{region}:{account}:{chosen}" "CD, G: the resource the service acts for";
+    ForgedService "aws:sourcearn" Service "arn:aws:{service}:{region}:{account}:{chosen}|arn:aws:{service}::{account}:{chosen}|arn:aws:{service}:::{id}" "CD, G: the resource the service acts for (regional, global, or an S3-style ARN without account, whose name is the attacker's own)";
     ForgedService "aws:sourceorgid" Optional "{org}" "CD, G: present when the attacker's account is in an organization";
     ForgedService "aws:sourceorgpaths" OptionalSet "{org}/{chosen}" "CD, G: aws:SourceOrgPaths";
     ForgedService "aws:resourcetag/" Existential "{chosen}" "G: the role's own tags (the owner's)";
@@ -121,8 +129,8 @@ rows! {
     ForgedService "aws:requesttag/" Optional "{chosen}" "services such as EKS Pod Identity tag sessions from the attacker's own resources";
     ForgedService "aws:tagkeys" OptionalSet "{chosen}" "as aws:RequestTag";
     ForgedService "sts:rolesessionname" Value "{chosen}" "the service names the session, often after the attacker's resource";
-    ForgedService "aws:currenttime" Value "{chosen}" "G";
-    ForgedService "aws:epochtime" Value "{chosen}" "G";
+    ForgedService "aws:currenttime" Value "{now}" "G: the attacker picks when to call, now or later";
+    ForgedService "aws:epochtime" Value "{now}" "G: the attacker picks when to call, now or later";
     ForgedService "aws:securetransport" Value "true" "G";
     ForgedService "aws:requestedregion" Value "{region}" "G";
 
@@ -145,8 +153,8 @@ rows! {
     ConfusedDeputy "aws:resourcetag/" Existential "{chosen}" "the role's own tags";
     ConfusedDeputy "aws:resourceaccount" Existential "{chosen}" "the role's account";
     ConfusedDeputy "aws:userid" Existential "{chosen}" "the deputy's own principal";
-    ConfusedDeputy "aws:currenttime" Value "{chosen}" "G";
-    ConfusedDeputy "aws:epochtime" Value "{chosen}" "G";
+    ConfusedDeputy "aws:currenttime" Value "{now}" "G: the attacker picks when to call, now or later";
+    ConfusedDeputy "aws:epochtime" Value "{now}" "G: the attacker picks when to call, now or later";
     ConfusedDeputy "aws:securetransport" Value "true" "G";
     ConfusedDeputy "aws:requestedregion" Value "{region}" "G";
     ConfusedDeputy "aws:viaawsservice" Value "false" "G";
@@ -164,17 +172,17 @@ rows! {
     Federated "app.terraform.io:sub" Value "organization:{tenant}:{chosen}" "HCP Terraform workload identity: sub is organization:ORG:project:...";
     Federated "app.terraform.io:aud" Value "{chosen}" "OIDC";
     Federated "cognito-identity.amazonaws.com:aud" Value "{region}:{id}" "COG: aud is the identity pool ID; the attacker uses a pool of its own";
-    Federated "cognito-identity.amazonaws.com:sub" Value "{region}:{id}" "COG: the identity ID Cognito assigns";
+    Federated "cognito-identity.amazonaws.com:sub" Value "{region}:{id2}" "COG: the identity ID Cognito assigns";
     Federated "cognito-identity.amazonaws.com:amr" Set "{chosen}" "COG: authenticated or unauthenticated, and the login provider";
     Federated "accounts.google.com:aud" Value "{id}" "OIDC: the attacker's own OAuth client ID";
     Federated "accounts.google.com:oaud" Value "{id}" "OIDC";
-    Federated "accounts.google.com:sub" Value "{id}" "OIDC: the attacker's Google account ID";
+    Federated "accounts.google.com:sub" Value "{id2}" "OIDC: the attacker's Google account ID";
     Federated "accounts.google.com:azp" Value "{id}" "OIDC";
     Federated "accounts.google.com:email" Value "{chosen}" "OIDC";
     Federated "graph.facebook.com:app_id" Value "{id}" "OIDC: the attacker's own app";
-    Federated "graph.facebook.com:id" Value "{id}" "OIDC";
+    Federated "graph.facebook.com:id" Value "{id2}" "OIDC";
     Federated "www.amazon.com:app_id" Value "{id}" "OIDC: the attacker's own app";
-    Federated "www.amazon.com:user_id" Value "{id}" "OIDC";
+    Federated "www.amazon.com:user_id" Value "{id2}" "OIDC";
     Federated "saml:aud" Value "https://signin.aws.amazon.com/saml" "SAML: the AWS sign-in endpoint";
     Federated ":sub" Value "{id}" "OIDC: the subject the provider issues to the attacker, which is not one the policy names";
     Federated ":aud" Value "{chosen}" "OIDC: STS checks aud against the provider's client IDs before the trust policy";
@@ -185,8 +193,8 @@ rows! {
     Federated "sts:rolesessionname" Value "{chosen}" "STS: request parameter";
     Federated "sts:sourceidentity" Optional "{chosen}" "from the attacker's claims";
     Federated "aws:sourceidentity" Optional "{chosen}" "G: from the attacker's claims";
-    Federated "aws:currenttime" Value "{chosen}" "G";
-    Federated "aws:epochtime" Value "{chosen}" "G";
+    Federated "aws:currenttime" Value "{now}" "G: the attacker picks when to call, now or later";
+    Federated "aws:epochtime" Value "{now}" "G: the attacker picks when to call, now or later";
     Federated "aws:securetransport" Value "true" "G";
     Federated "aws:sourceip" Value "{ip}" "G: the attacker's own address";
     Federated "aws:requestedregion" Value "{region}" "G";
@@ -208,8 +216,8 @@ rows! {
     AccountWide "aws:multifactorauthpresent" Optional "{chosen}" "G";
     AccountWide "aws:multifactorauthage" Optional "{chosen}" "G";
     AccountWide "aws:tokenissuetime" Optional "{chosen}" "G";
-    AccountWide "aws:currenttime" Value "{chosen}" "G";
-    AccountWide "aws:epochtime" Value "{chosen}" "G";
+    AccountWide "aws:currenttime" Value "{now}" "G: the attacker picks when to call, now or later";
+    AccountWide "aws:epochtime" Value "{now}" "G: the attacker picks when to call, now or later";
     AccountWide "aws:sourceip" Existential "{chosen}" "the principal's own address";
     AccountWide "aws:securetransport" Value "true" "G";
     AccountWide "aws:requestedregion" Value "{region}" "G";
@@ -289,12 +297,15 @@ pub const EKS_SUB: Row = Row {
     threat: Threat::Federated,
     key: ":sub",
     kind: Kind::Value,
-    template: "system:serviceaccount:{tenant}:{id}",
-    source: "EKS: sub is system:serviceaccount:NAMESPACE:NAME",
+    template: "system:serviceaccount:{tenant}:{name}",
+    source: "EKS: sub is system:serviceaccount:NAMESPACE:NAME; the attacker's pod runs in its own namespace and names its service account as it likes",
 };
 
 /// The row for `key` (lower case) under `threat`, for a caller trusted through `provider`
 /// (the OIDC host or SAML provider, for federated keys).
+///
+/// For account-wide trust the callers are the account's existing principals, whose names are
+/// theirs (fresh), not chosen.
 pub fn lookup(threat: Threat, key: &str, provider: Option<&str>) -> Option<&'static Row> {
     let rows = TABLE.iter().filter(|r| r.threat == threat);
     if let Some(r) = rows.clone().find(|r| r.key == key) {
@@ -332,9 +343,11 @@ mod tests {
                 "{account}",
                 "{org}",
                 "{tenant}",
+                "{id2}",
                 "{id}",
                 "{region}",
                 "{service}",
+                "{now}",
                 "{ip}",
             ] {
                 t = t.replace(v, "");
@@ -345,6 +358,26 @@ mod tests {
                 r.template
             );
             assert_eq!(r.key, r.key.to_lowercase(), "keys are stored lower-cased");
+            // A fresh value must follow literal text (Regions and services are expanded to
+            // literals first), so that its entry state is known.
+            for alt in r.template.split('|') {
+                let mut seen_open = false;
+                for piece in alt.split('{').skip(1) {
+                    let var = piece.split('}').next().unwrap_or("");
+                    let fresh = matches!(var, "account" | "org" | "tenant" | "id" | "id2");
+                    assert!(
+                        !(fresh && seen_open),
+                        "fresh `{var}` after a variable part in {}",
+                        r.template
+                    );
+                    if !matches!(var, "region" | "service") && !fresh {
+                        seen_open = true;
+                    }
+                    if fresh {
+                        seen_open = true;
+                    }
+                }
+            }
         }
     }
 
@@ -370,7 +403,7 @@ mod tests {
                 Some(eks)
             )
             .map(|r| r.template),
-            Some("system:serviceaccount:{tenant}:{id}")
+            Some("system:serviceaccount:{tenant}:{name}")
         );
         assert_eq!(
             lookup(

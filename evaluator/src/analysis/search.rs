@@ -60,6 +60,8 @@ pub struct Limits {
     pub truncated: bool,
     /// A policy variable reads a key the attacker chooses; its candidates are approximate.
     pub variables: bool,
+    /// One key has both string and non-string predicates; its candidates are approximate.
+    pub mixed: bool,
 }
 
 /// The outcome of a scenario.
@@ -89,6 +91,10 @@ struct KeyPlan {
     templates: Vec<Vec<TSeg>>,
     globs: Vec<Glob>,
     extra: Vec<String>,
+    /// Most existential constraints on this key (sizes the candidate sets).
+    conditions: usize,
+    /// `aws:CurrentTime` / `aws:EpochTime`: only the representatives at or after now.
+    time: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,6 +108,7 @@ enum TSeg {
 }
 
 fn shape(var: &str) -> FreshShape {
+    // `id2` is a second, independent identifier (a user ID beside an app ID).
     match var {
         "account" => FreshShape::Digits(12),
         "org" => FreshShape::OrgId,
@@ -109,9 +116,16 @@ fn shape(var: &str) -> FreshShape {
     }
 }
 
-/// Expands a provenance template into alternatives (Regions and service names are finite
-/// choices).
+/// Expands a provenance template into alternatives: `|` separates forms, and Regions and
+/// service names are finite choices.
 fn expand(template: &str, services: &[String]) -> Vec<Vec<TSeg>> {
+    template
+        .split('|')
+        .flat_map(|t| expand_one(t, services))
+        .collect()
+}
+
+fn expand_one(template: &str, services: &[String]) -> Vec<Vec<TSeg>> {
     let mut out: Vec<Vec<TSeg>> = vec![Vec::new()];
     let mut rest = template;
     while !rest.is_empty() {
@@ -145,12 +159,13 @@ fn expand(template: &str, services: &[String]) -> Vec<Vec<TSeg>> {
                 }
                 None => {
                     let seg = match var {
-                        "chosen" => TSeg::Chosen,
+                        "chosen" | "now" => TSeg::Chosen,
                         "name" => TSeg::Name,
                         "ip" => TSeg::Ip,
                         "account" => TSeg::Fresh("account"),
                         "org" => TSeg::Fresh("org"),
                         "tenant" => TSeg::Fresh("tenant"),
+                        "id2" => TSeg::Fresh("id2"),
                         _ => TSeg::Fresh("id"),
                     };
                     for o in &mut out {
@@ -230,7 +245,9 @@ fn globs_of(
                 let tokens = match v {
                     StringValue::Literal(p) => Some(string_tokens(p)),
                     StringValue::Template(t) => {
-                        limits.variables |= t.variables().any(|k| !is_derived(k.folded()));
+                        limits.variables |= t
+                            .variables()
+                            .any(|k| !is_derived(k.folded()) || !base.contains(k.as_str()));
                         t.resolve_tokens(base)
                     }
                 };
@@ -277,7 +294,9 @@ fn globs_of(
                             .collect(),
                     ),
                     ArnValue::Template(t) => {
-                        limits.variables |= t.variables().any(|k| !is_derived(k.folded()));
+                        limits.variables |= t
+                            .variables()
+                            .any(|k| !is_derived(k.folded()) || !base.contains(k.as_str()));
                         t.resolve_tokens(base)
                     }
                 };
@@ -293,50 +312,69 @@ fn globs_of(
 
 /// A predicate on a key derived from an IAM caller, as a predicate on the caller's
 /// `aws:PrincipalArn` (`arn:aws:iam::ACCOUNT:role/NAME`, `...:user/NAME`, `...:root`).
-fn lift(folded: &str, g: &Glob) -> Option<Glob> {
+fn lift(folded: &str, g: &Glob) -> Vec<Glob> {
     let lit = |s: &str| s.chars().map(Tok::Char).collect::<Vec<_>>();
-    let mut toks = lit("arn:aws:iam::");
+    let head = lit("arn:aws:iam::");
+    let mut out: Vec<Vec<Tok>> = Vec::new();
     match folded {
         "aws:principalaccount" => {
-            toks.extend(g.tokens().iter().copied());
-            toks.push(Tok::Char(':'));
-            toks.push(Tok::Run(None));
+            let mut t = head.clone();
+            t.extend(g.tokens().iter().copied());
+            t.push(Tok::Char(':'));
+            t.push(Tok::Run(None));
+            out.push(t);
         }
         "aws:username" => {
-            toks.push(Tok::Run(Some(':')));
-            toks.extend(lit(":user/"));
-            toks.extend(g.tokens().iter().map(|t| match t {
-                Tok::Run(_) => Tok::Run(Some('/')),
-                Tok::One(_) => Tok::One(Some('/')),
-                t => *t,
-            }));
+            // `user/NAME` or `user/PATH/NAME`: the name is the part after the last `/`.
+            let name: Vec<Tok> = g
+                .tokens()
+                .iter()
+                .map(|t| match t {
+                    Tok::Run(_) => Tok::Run(Some('/')),
+                    Tok::One(_) => Tok::One(Some('/')),
+                    t => *t,
+                })
+                .collect();
+            for with_path in [false, true] {
+                let mut t = head.clone();
+                t.push(Tok::Run(Some(':')));
+                t.extend(lit(":user/"));
+                if with_path {
+                    t.push(Tok::Run(None));
+                    t.push(Tok::Char('/'));
+                }
+                t.extend(name.iter().copied());
+                out.push(t);
+            }
         }
         "aws:principaltype" => {
-            let text: String = g
+            let text: Option<String> = g
                 .tokens()
                 .iter()
                 .map(|t| match t {
                     Tok::Char(c) | Tok::Fold(c) => Some(*c),
                     _ => None,
                 })
-                .collect::<Option<String>>()?;
-            toks.push(Tok::Run(Some(':')));
-            match text.to_ascii_lowercase().as_str() {
-                "assumedrole" => {
-                    toks.extend(lit(":role/"));
-                    toks.push(Tok::Run(None));
+                .collect();
+            let mut t = head.clone();
+            t.push(Tok::Run(Some(':')));
+            match text.map(|x| x.to_ascii_lowercase()).as_deref() {
+                Some("assumedrole") => {
+                    t.extend(lit(":role/"));
+                    t.push(Tok::Run(None));
                 }
-                "user" => {
-                    toks.extend(lit(":user/"));
-                    toks.push(Tok::Run(None));
+                Some("user") => {
+                    t.extend(lit(":user/"));
+                    t.push(Tok::Run(None));
                 }
-                "account" => toks.extend(lit(":root")),
-                _ => return None,
+                Some("account") => t.extend(lit(":root")),
+                _ => return Vec::new(),
             }
+            out.push(t);
         }
-        _ => return None,
+        _ => {}
     }
-    Glob::new(toks)
+    out.into_iter().filter_map(Glob::new).collect()
 }
 
 /// Keys the request builder derives from the caller.
@@ -521,6 +559,8 @@ fn run_world(
             templates: templates.iter().flat_map(|t| expand(t, &[])).collect(),
             globs: Vec::new(),
             extra: Vec::new(),
+            conditions: 1,
+            time: false,
         });
     }
     let base = base_context(scenario);
@@ -540,7 +580,7 @@ fn run_world(
             // Predicates on keys derived from an IAM caller become predicates on its ARN, so
             // that the search and the fresh-account classes see them.
             if let Some(p) = plans.first_mut().filter(|p| p.name == "aws:PrincipalArn") {
-                p.globs.extend(globs.iter().filter_map(|g| lift(folded, g)));
+                p.globs.extend(globs.iter().flat_map(|g| lift(folded, g)));
             }
             continue;
         }
@@ -559,20 +599,62 @@ fn run_world(
             Some(r) => (r.kind, r.template),
         };
         let fresh_ip = template.contains("{ip}");
-        let extra: Vec<String> = list
+        let mut extra: Vec<String> = list
             .iter()
             .flat_map(|c| family_values(c, fresh_ip))
             .collect();
+        // Both string and non-string predicates on one key: the representatives of each kind
+        // need not satisfy the other's, so the search is not exact.
+        let has_string = !globs.is_empty();
+        let has_other = list.iter().any(|c| {
+            !matches!(
+                c.operator().base.family(),
+                Family::String | Family::Arn | Family::Null
+            )
+        });
+        limits.mixed |= has_string && has_other;
+        // The attacker can wait, but not go back: request times are now or later.
+        let time = matches!(folded.as_str(), "aws:currenttime" | "aws:epochtime");
+        if time {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i128::from(d.as_secs()));
+            extra.retain(|v| {
+                trustsim_conditions::family::date::Instant::parse(v)
+                    .is_some_and(|i| i.epoch_seconds() >= now)
+            });
+            extra.push(now.to_string());
+        }
+        let set = matches!(kind, Kind::Set | Kind::OptionalSet);
+        let mut templates = if kind == Kind::Absent {
+            Vec::new()
+        } else {
+            expand(template, &scenario.service_names)
+        };
+        if set {
+            // Members of a set are not empty (tag keys, claim values): an empty string alone
+            // would be a null data set.
+            for t in &mut templates {
+                for seg in t.iter_mut() {
+                    if *seg == TSeg::Chosen {
+                        *seg = TSeg::Name;
+                    }
+                }
+            }
+        }
+        let mut globs = globs;
+        if globs.len() > 64 {
+            globs.truncate(64);
+            limits.truncated = true;
+        }
         plans.push(KeyPlan {
             name: name.clone(),
             kind,
-            templates: if kind == Kind::Absent {
-                Vec::new()
-            } else {
-                expand(template, &scenario.service_names)
-            },
+            templates,
             globs,
             extra,
+            conditions: list.len(),
+            time,
         });
     }
     // Template alternatives (Regions, service namespaces) that leave every predicate of the key
@@ -765,14 +847,30 @@ fn candidates(
             singles.push("198.51.100.77".to_owned());
         }
     }
+    if plan.time {
+        singles = plan.extra.clone();
+    }
     let one = |v: &Vec<String>| v.iter().map(|s| Some(vec![s.clone()])).collect::<Vec<_>>();
+    // A set needs at most one member per existential constraint on its key (universal
+    // constraints hold for subsets too), so sets of up to that many cell witnesses suffice.
+    let size = plan.conditions.clamp(1, 3);
+    if plan.conditions > 3 && matches!(plan.kind, Kind::Set | Kind::OptionalSet) {
+        limits.truncated = true;
+    }
     let sets = |v: &Vec<String>| {
         let mut out: Vec<Option<Vec<String>>> = vec![Some(Vec::new())];
-        for (i, a) in v.iter().enumerate() {
-            out.push(Some(vec![a.clone()]));
-            for b in v.iter().skip(i + 1) {
-                out.push(Some(vec![a.clone(), b.clone()]));
+        let mut layer: Vec<(usize, Vec<String>)> = vec![(0, Vec::new())];
+        for _ in 0..size {
+            let mut next = Vec::new();
+            for (start, set) in &layer {
+                for (i, a) in v.iter().enumerate().skip(*start) {
+                    let mut s2 = set.clone();
+                    s2.push(a.clone());
+                    out.push(Some(s2.clone()));
+                    next.push((i + 1, s2));
+                }
             }
+            layer = next;
         }
         out
     };

@@ -129,8 +129,8 @@ impl Glob {
 pub enum FreshShape {
     /// Exactly this many decimal digits (an account ID: 12).
     Digits(usize),
-    /// A non-empty run of lower-case letters, digits and `-` (names and IDs AWS or a provider
-    /// assigns).
+    /// A non-empty run of letters, digits, `-` and `_` (names and IDs AWS or a provider assigns,
+    /// an ExternalId).
     Word,
     /// An AWS Organizations ID: `o-` and a run of lower-case letters and digits.
     OrgId,
@@ -141,8 +141,9 @@ impl FreshShape {
         match self {
             FreshShape::Digits(_) => ('0'..='9').collect(),
             FreshShape::Word => ('a'..='z')
+                .chain('A'..='Z')
                 .chain('0'..='9')
-                .chain(std::iter::once('-'))
+                .chain(['-', '_'])
                 .collect(),
             FreshShape::OrgId => ('a'..='z').chain('0'..='9').collect(),
         }
@@ -260,11 +261,11 @@ pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
     seen.insert(start.clone(), ());
     queue.push_back((start, 0));
     let push = |st: State,
-                    parent: usize,
-                    text: Option<String>,
-                    seen: &mut HashMap<State, ()>,
-                    q: &mut VecDeque<(State, usize)>,
-                    nodes: &mut Vec<(usize, Option<String>)>| {
+                parent: usize,
+                text: Option<String>,
+                seen: &mut HashMap<State, ()>,
+                q: &mut VecDeque<(State, usize)>,
+                nodes: &mut Vec<(usize, Option<String>)>| {
         if !seen.contains_key(&st) {
             seen.insert(st.clone(), ());
             let node = if text.is_some() {
