@@ -586,6 +586,68 @@ fn scenarios(
     for s in allow {
         for e in &s.principals {
             match (&e.principal, threat) {
+                // "*" trusts every service, every web identity, and every third party too.
+                (PolicyPrincipal::Everyone, Threat::ForgedService) => {
+                    let mut names: Vec<String> = literal_values(policy, "aws:principalservicename")
+                        .into_iter()
+                        .filter(|n| n.contains('.'))
+                        .collect();
+                    names.push("events.amazonaws.com".to_owned());
+                    for name in names {
+                        let label = format!("any AWS service through \"*\", e.g. {name} working for another account");
+                        let sc = Scenario {
+                            threat,
+                            label: label.clone(),
+                            caller: Caller::Fixed(Principal::Service(name.clone())),
+                            action: "sts:AssumeRole",
+                            provider: None,
+                            service_names: service_names(policy, &name),
+                            service_sends_source_keys: false,
+                        };
+                        add(label, sc, s.index, &mut out);
+                    }
+                }
+                (PolicyPrincipal::Everyone, Threat::Federated) => {
+                    let label = "any web identity through \"*\", e.g. a Google account".to_owned();
+                    let sc = Scenario {
+                        threat,
+                        label: label.clone(),
+                        caller: Caller::Fixed(Principal::Federated(
+                            "accounts.google.com".to_owned(),
+                        )),
+                        action: "sts:AssumeRoleWithWebIdentity",
+                        provider: Some("accounts.google.com".to_owned()),
+                        service_names: Vec::new(),
+                        service_sends_source_keys: true,
+                    };
+                    add(label, sc, s.index, &mut out);
+                }
+                (PolicyPrincipal::Everyone, Threat::ConfusedDeputy) => {
+                    let accounts: Vec<String> = literal_values(policy, "aws:principalaccount")
+                        .into_iter()
+                        .chain(
+                            literal_values(policy, "aws:principalarn")
+                                .iter()
+                                .filter_map(|a| a.split(':').nth(4).map(str::to_owned)),
+                        )
+                        .filter(|a| is_account_id(a) && Some(a.as_str()) != owner)
+                        .collect();
+                    for account in accounts {
+                        let label = format!("a principal of account {account} (through \"*\") acting for another customer");
+                        let sc = Scenario {
+                            threat,
+                            label: label.clone(),
+                            caller: Caller::FromPrincipalArn(vec![format!(
+                                "arn:aws:iam::{account}:role/{{name}}"
+                            )]),
+                            action: "sts:AssumeRole",
+                            provider: None,
+                            service_names: Vec::new(),
+                            service_sends_source_keys: true,
+                        };
+                        add(label, sc, s.index, &mut out);
+                    }
+                }
                 (PolicyPrincipal::Everyone, Threat::Public) => {
                     let label = "any AWS principal of another account".to_owned();
                     let sc = Scenario {
@@ -733,6 +795,21 @@ fn service_names(policy: &TrustPolicy, principal: &str) -> Vec<String> {
         }
     }
     names
+}
+
+/// The literal values of every condition on `key` (folded name).
+fn literal_values(policy: &TrustPolicy, key: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in policy.statements.iter().flat_map(|s| s.conditions.iter()) {
+        if c.condition.key().folded() == key {
+            for v in c.condition.raw_values() {
+                if !v.contains('*') && !v.contains('?') && !v.contains("${") && !out.contains(v) {
+                    out.push(v.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The owner account from an explicit option or a role ARN.

@@ -141,14 +141,14 @@ rows! {
     ConfusedDeputy "aws:sourceidentity" Existential "{chosen}" "G: set by the deputy's earlier hop";
     ConfusedDeputy "aws:principaltag/" Existential "{chosen}" "the deputy's own tags";
     ConfusedDeputy "aws:principalorgid" Existential "{chosen}" "the deputy's own organization";
-    ConfusedDeputy "aws:principalorgpaths" Existential "{chosen}" "the deputy's own organization";
+    ConfusedDeputy "aws:principalorgpaths" OptionalSet "{chosen}" "the deputy's own organization";
     ConfusedDeputy "aws:multifactorauthpresent" Existential "{chosen}" "the deputy's own sign-in";
     ConfusedDeputy "aws:multifactorauthage" Existential "{chosen}" "the deputy's own sign-in";
     ConfusedDeputy "aws:tokenissuetime" Existential "{chosen}" "the deputy's own credentials";
     ConfusedDeputy "aws:sourceip" Existential "{chosen}" "the deputy's own address";
     ConfusedDeputy "aws:requesttag/" Existential "{chosen}" "the deputy's own session tags";
-    ConfusedDeputy "aws:tagkeys" Existential "{chosen}" "the deputy's own session tags";
-    ConfusedDeputy "sts:transitivetagkeys" Existential "{chosen}" "the deputy's own session tags";
+    ConfusedDeputy "aws:tagkeys" OptionalSet "{chosen}" "the deputy's own session tags";
+    ConfusedDeputy "sts:transitivetagkeys" OptionalSet "{chosen}" "the deputy's own session tags";
     ConfusedDeputy "sts:durationseconds" Existential "{chosen}" "the deputy's own request";
     ConfusedDeputy "aws:resourcetag/" Existential "{chosen}" "the role's own tags";
     ConfusedDeputy "aws:resourceaccount" Existential "{chosen}" "the role's account";
@@ -204,7 +204,7 @@ rows! {
     // Any principal of a trusted account (informational).
     AccountWide "aws:principaltag/" Optional "{chosen}" "G: the principal's tags, set in that account";
     AccountWide "aws:principalorgid" Existential "{chosen}" "the account's organization";
-    AccountWide "aws:principalorgpaths" Existential "{chosen}" "the account's organization";
+    AccountWide "aws:principalorgpaths" OptionalSet "{chosen}" "the account's organization";
     AccountWide "sts:externalid" Optional "{chosen}" "STS: request parameter";
     AccountWide "sts:rolesessionname" Value "{chosen}" "STS: request parameter";
     AccountWide "sts:sourceidentity" Optional "{chosen}" "STS: request parameter";
@@ -307,7 +307,23 @@ pub const EKS_SUB: Row = Row {
 /// For account-wide trust the callers are the account's existing principals, whose names are
 /// theirs (fresh), not chosen.
 pub fn lookup(threat: Threat, key: &str, provider: Option<&str>) -> Option<&'static Row> {
-    let rows = TABLE.iter().filter(|r| r.threat == threat);
+    // A provider's own claims (`accounts.google.com:aud`, `saml:sub`) exist only in requests
+    // from that provider.
+    let host = provider.map(trustsim_conditions::key::fold);
+    let applies = |r: &Row| {
+        if r.key.starts_with("aws:") || r.key.starts_with("sts:") || r.key.starts_with(':') {
+            return true;
+        }
+        match &host {
+            Some(h) if r.key.starts_with("saml:") => h.contains(":saml-provider/"),
+            Some(h) => r.key.starts_with(h.as_str()),
+            None => false,
+        }
+    };
+    let rows = TABLE
+        .iter()
+        .filter(|r| r.threat == threat)
+        .filter(|r| applies(r));
     if let Some(r) = rows.clone().find(|r| r.key == key) {
         return Some(r);
     }
@@ -319,7 +335,7 @@ pub fn lookup(threat: Threat, key: &str, provider: Option<&str>) -> Option<&'sta
         return Some(r);
     }
     // A provider claim: `<provider>:<claim>` where the provider is the one trusted.
-    let host = trustsim_conditions::key::fold(provider?);
+    let host = provider.map(trustsim_conditions::key::fold)?;
     let claim = key.strip_prefix(host.as_str())?;
     if claim == ":sub" && host.starts_with("oidc.eks.") {
         return Some(&EKS_SUB);
@@ -433,8 +449,26 @@ mod tests {
             Some("{id}")
         );
         assert_eq!(
-            lookup(Threat::Federated, "saml:edupersonaffiliation", None).map(|r| r.template),
+            lookup(
+                Threat::Federated,
+                "saml:edupersonaffiliation",
+                Some("arn:aws:iam::1:saml-provider/x")
+            )
+            .map(|r| r.template),
             Some("{chosen}")
+        );
+        assert!(
+            lookup(Threat::Federated, "saml:sub", Some("accounts.google.com")).is_none(),
+            "SAML keys only for SAML providers"
+        );
+        assert!(
+            lookup(
+                Threat::Federated,
+                "token.actions.githubusercontent.com:sub",
+                Some("accounts.google.com")
+            )
+            .is_none(),
+            "another provider's claims are absent"
         );
     }
 }

@@ -424,10 +424,12 @@ fn family_values(cond: &Condition, fresh_ip: bool) -> Vec<String> {
             }
             out.push("x".to_owned());
         }
-        Values::Bool(_) | Values::Null(_) => {
+        Values::Bool(_) => {
             out.push("true".to_owned());
             out.push("false".to_owned());
         }
+        // `Null` compares presence, not values.
+        Values::Null(_) => {}
         Values::Binary(v) => {
             use base64::Engine;
             for b in v.iter().flatten() {
@@ -821,15 +823,27 @@ fn candidates(
             continue;
         }
         let segs = substitute(t, combo);
-        let has_chosen = segs.contains(&Seg::Chosen) || segs.contains(&Seg::One);
-        let c = solver::cells(&segs, &plan.globs);
-        limits.truncated |= c.truncated;
-        for (_, w) in c.cells {
-            if !singles.contains(&w) {
-                singles.push(w);
+        // The whole value is the attacker's text: non-string representatives (numbers, dates,
+        // booleans) are values it can send. Inside a structured value they are not.
+        let whole = matches!(segs.as_slice(), [Seg::Chosen] | [Seg::One, Seg::Chosen]);
+        let mut variants = vec![segs.clone()];
+        // Chosen text may be empty; set operators read an empty value as a null data set, so a
+        // non-empty witness of each cell is explored too.
+        if let Some(i) = segs.iter().position(|x| *x == Seg::Chosen) {
+            let mut v = segs.clone();
+            v.splice(i..=i, [Seg::One, Seg::Chosen]);
+            variants.push(v);
+        }
+        for v in variants {
+            let c = solver::cells(&v, &plan.globs);
+            limits.truncated |= c.truncated;
+            for (_, w) in c.cells {
+                if !singles.contains(&w) {
+                    singles.push(w);
+                }
             }
         }
-        if has_chosen {
+        if whole {
             for e in &plan.extra {
                 if !singles.contains(e) {
                     singles.push(e.clone());
