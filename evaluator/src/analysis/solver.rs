@@ -149,6 +149,21 @@ impl FreshShape {
         }
     }
 
+    /// The characters worth trying inside a fresh value: those of the shape that some predicate
+    /// mentions, and one that none mentions (unmentioned characters are indistinguishable).
+    fn relevant(self, mentioned: &BTreeSet<char>) -> Vec<char> {
+        let all = self.alphabet();
+        let mut out: Vec<char> = all
+            .iter()
+            .copied()
+            .filter(|c| mentioned.contains(c))
+            .collect();
+        if let Some(other) = all.iter().find(|c| !mentioned.contains(c)) {
+            out.push(*other);
+        }
+        out
+    }
+
     /// Text every value of the shape starts with.
     fn prefix(self) -> &'static str {
         match self {
@@ -247,6 +262,10 @@ pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
         };
     }
     let sigma = alphabet(globs, segs);
+    let mentioned: BTreeSet<char> = globs
+        .iter()
+        .flat_map(|g| g.toks.iter().flat_map(|t| t.chars()))
+        .collect();
     let start = State {
         seg: 0,
         count: 0,
@@ -390,7 +409,7 @@ pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
                     push(done, node, None, &mut seen, &mut queue, &mut nodes);
                 }
                 if count < max {
-                    for c in shape.alphabet() {
+                    for c in shape.relevant(&mentioned) {
                         let mut n = advance(&st, c);
                         n.count = count + 1;
                         // Past the minimum length the count no longer matters.
@@ -462,6 +481,15 @@ pub fn fresh_classes(
         .map(|g| shape.prefix().chars().fold(g.start(), |s, c| g.step(s, c)))
         .collect();
     let (min, max) = shape.bounds();
+    let mentioned: BTreeSet<char> = prefixes
+        .iter()
+        .flat_map(|(g, _)| g.toks.iter().flat_map(|t| t.chars()))
+        .chain(
+            lits.iter()
+                .flat_map(|g| g.toks.iter().flat_map(|t| t.chars())),
+        )
+        .collect();
+    let relevant = shape.relevant(&mentioned);
     #[derive(Clone, PartialEq, Eq, Hash)]
     struct S {
         count: usize,
@@ -493,7 +521,7 @@ pub fn fresh_classes(
         if st.count >= max {
             continue;
         }
-        for c in shape.alphabet() {
+        for &c in &relevant {
             let n = S {
                 count: if matches!(shape, FreshShape::Digits(_)) {
                     st.count + 1
