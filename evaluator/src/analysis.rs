@@ -110,7 +110,8 @@ pub struct ThreatResult {
     pub witness: Option<Request>,
     /// Which attackers get in, for `partial`.
     pub residual: Option<String>,
-    /// A patched policy that the analysis proves `restricted` for this threat.
+    /// A patched policy that the analysis proves closes this threat (`restricted`, or
+    /// `not-applicable` when the fix removes the trust itself, as for `"*"`).
     pub fix: Option<Value>,
     /// False when a search bound was reached or a policy variable made candidates approximate.
     pub exact: bool,
@@ -197,7 +198,7 @@ pub fn analyze(policy: &TrustPolicy, options: &AnalysisOptions) -> Analysis {
         notes.push("the owner account is unknown: every account the policy names is treated as a third party; give --account or the role ARN".to_owned());
     }
     if threats.iter().any(|t| !t.exact) {
-        notes.push("some results are not exact: a search bound was reached or a policy variable reads a key the attacker chooses (see `exact`)".to_owned());
+        notes.push("some results are not exact: a search bound was reached, a policy variable reads a key the attacker chooses, or one key has both string and non-string conditions (see `exact`)".to_owned());
     }
     Analysis {
         account: options.account.clone(),
@@ -267,13 +268,19 @@ pub fn analyze_threat(
             restricted_labels.push(scenario.label.clone());
             continue;
         };
-        let witness = decorate(
-            policy,
-            scenario,
-            witness,
-            outcome.witness_fresh.as_deref(),
-            &literals,
-        );
+        // A witness that gets in only because the service omits its source keys stays as it
+        // is: decorating it would add one of those keys.
+        let witness = if outcome.only_if_omitted {
+            witness
+        } else {
+            decorate(
+                policy,
+                scenario,
+                witness,
+                outcome.witness_fresh.as_deref(),
+                &literals,
+            )
+        };
         // The evaluator must allow the witness; otherwise the analysis reports nothing.
         let evaluation = evaluate(policy, &witness);
         if evaluation.decision != Decision::Allow {
@@ -432,11 +439,13 @@ fn explain_closed(policy: &TrustPolicy, labels: &[String], statements: &[usize])
             }
         }
     }
-    format!(
-        "no request from {} is allowed: {}",
-        labels.join(", "),
-        conds.join("; ")
-    )
+    let who = labels.join(", ");
+    let who = if who.starts_with("any principal of account") {
+        format!("{who} other than the principals the policy names")
+    } else {
+        who
+    };
+    format!("no request from {who} is allowed: {}", conds.join("; "))
 }
 
 fn residual(
@@ -497,9 +506,18 @@ fn decorate(
             .flat_map(|s| s.conditions.iter())
             .any(|c| c.condition.key().folded() == f)
     };
-    let account = fresh
-        .filter(|f| is_account_id(f))
-        .map(str::to_owned)
+    // The account the witness already names (in its aws:SourceArn), so the keys agree.
+    let named = witness.context().iter().find_map(|(k, v, _)| {
+        (k.eq_ignore_ascii_case("aws:SourceArn") || k.eq_ignore_ascii_case("aws:SourceAccount"))
+            .then(|| {
+                v.first()
+                    .map(|x| x.split(':').nth(4).unwrap_or(x).to_owned())
+            })
+            .flatten()
+            .filter(|a| is_account_id(a))
+    });
+    let account = named
+        .or_else(|| fresh.filter(|f| is_account_id(f)).map(str::to_owned))
         .or_else(|| {
             ["444455556666", "999988887777"]
                 .into_iter()
@@ -608,19 +626,64 @@ fn scenarios(
                     }
                 }
                 (PolicyPrincipal::Everyone, Threat::Federated) => {
-                    let label = "any web identity through \"*\", e.g. a Google account".to_owned();
-                    let sc = Scenario {
-                        threat,
-                        label: label.clone(),
-                        caller: Caller::Fixed(Principal::Federated(
-                            "accounts.google.com".to_owned(),
-                        )),
-                        action: "sts:AssumeRoleWithWebIdentity",
-                        provider: Some("accounts.google.com".to_owned()),
-                        service_names: Vec::new(),
-                        service_sends_source_keys: true,
-                    };
-                    add(label, sc, s.index, &mut out);
+                    // Any web identity: a Google account (no registration needed), and every
+                    // provider whose claims the policy reads.
+                    let owner_id = owner.unwrap_or("111122223333");
+                    let mut providers: Vec<(String, String, bool)> = vec![(
+                        "accounts.google.com".to_owned(),
+                        "accounts.google.com".to_owned(),
+                        false,
+                    )];
+                    for c in policy.statements.iter().flat_map(|s| s.conditions.iter()) {
+                        let key = c.condition.key().as_str();
+                        let folded = c.condition.key().folded();
+                        let entry = if folded.starts_with("saml:") {
+                            Some((
+                                format!("arn:aws:iam::{owner_id}:saml-provider/idp"),
+                                format!("arn:aws:iam::{owner_id}:saml-provider/idp"),
+                                true,
+                            ))
+                        } else if let Some((host, _)) = key.rsplit_once(':').filter(|(h, _)| {
+                            h.contains('.')
+                                && !folded.starts_with("aws:")
+                                && !folded.starts_with("sts:")
+                        }) {
+                            if crate::principal::WEB_IDENTITY_PROVIDERS.contains(&host) {
+                                Some((host.to_owned(), host.to_owned(), false))
+                            } else {
+                                Some((
+                                    format!("arn:aws:iam::{owner_id}:oidc-provider/{host}"),
+                                    host.to_owned(),
+                                    false,
+                                ))
+                            }
+                        } else {
+                            None
+                        };
+                        if let Some(e) = entry {
+                            if !providers.iter().any(|p| p.0 == e.0) {
+                                providers.push(e);
+                            }
+                        }
+                    }
+                    for (name, provider, saml) in providers {
+                        let label =
+                            format!("any web identity through \"*\", e.g. one of {provider}");
+                        let sc = Scenario {
+                            threat,
+                            label: label.clone(),
+                            caller: Caller::Fixed(Principal::Federated(name)),
+                            action: if saml {
+                                "sts:AssumeRoleWithSAML"
+                            } else {
+                                "sts:AssumeRoleWithWebIdentity"
+                            },
+                            provider: Some(provider),
+                            service_names: Vec::new(),
+                            service_sends_source_keys: true,
+                        };
+                        add(label, sc, s.index, &mut out);
+                    }
                 }
                 (PolicyPrincipal::Everyone, Threat::ConfusedDeputy) => {
                     let accounts: Vec<String> = literal_values(policy, "aws:principalaccount")

@@ -1,6 +1,7 @@
 //! Fixes: a patched trust policy that keeps the intended principals and closes a threat, built
 //! from the seed articles' advice. The analysis re-analyses every fix and offers it only when
-//! the threat comes out `restricted`.
+//! the threat comes out `restricted` (or `not-applicable`, when the fix removes the trust
+//! itself, as replacing `"*"` does).
 //!
 //! - forged-service: `StringEquals aws:SourceAccount <owner>` on the statements that trust a
 //!   service (IAM User Guide, "The confused deputy problem", cross-service prevention).

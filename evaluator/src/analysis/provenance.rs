@@ -158,6 +158,9 @@ rows! {
     ConfusedDeputy "aws:securetransport" Value "true" "G";
     ConfusedDeputy "aws:requestedregion" Value "{region}" "G";
     ConfusedDeputy "aws:viaawsservice" Value "false" "G";
+    ConfusedDeputy "aws:sourcevpc" Existential "{chosen}" "the deputy's own network";
+    ConfusedDeputy "aws:sourcevpce" Existential "{chosen}" "the deputy's own network";
+    ConfusedDeputy "aws:vpcsourceip" Existential "{chosen}" "the deputy's own network";
 
     // Any identity of a trusted identity provider. Provider claims are matched by suffix.
     Federated "token.actions.githubusercontent.com:sub" Value "repo:{tenant}/{chosen}" "OIDC, GitHub: sub is repo:ORG/REPO:..., the attacker's own organization";
@@ -225,6 +228,9 @@ rows! {
     AccountWide "aws:resourceaccount" Existential "{chosen}" "the role's account";
     AccountWide "aws:userid" Value "{chosen}" "G";
     AccountWide "aws:viaawsservice" Value "false" "G";
+    AccountWide "aws:sourcevpc" Existential "{chosen}" "the principal's own network";
+    AccountWide "aws:sourcevpce" Existential "{chosen}" "the principal's own network";
+    AccountWide "aws:vpcsourceip" Existential "{chosen}" "the principal's own network";
 }
 
 /// Services whose own documentation shows them setting `aws:SourceAccount` / `aws:SourceArn`
@@ -289,6 +295,8 @@ pub const REGIONS: &[&str] = &[
     "me-central-1",
     "mx-central-1",
     "sa-east-1",
+    "ap-east-2",
+    "ap-southeast-6",
 ];
 
 /// The subject of an EKS cluster's OIDC provider: `system:serviceaccount:NAMESPACE:NAME` for a

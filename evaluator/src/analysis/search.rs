@@ -659,6 +659,13 @@ fn run_world(
             time,
         });
     }
+    // The solver's membership vectors hold 64 predicates per key; more makes it inexact.
+    for p in &mut plans {
+        if p.globs.len() > 64 {
+            p.globs.truncate(64);
+            limits.truncated = true;
+        }
+    }
     // Template alternatives (Regions, service namespaces) that leave every predicate of the key
     // in the same state are interchangeable: keep one of each.
     for p in &mut plans {
@@ -724,7 +731,22 @@ fn run_world(
                 }
             }
         }
-        let (reps, truncated) = solver::fresh_classes(shape(v), &pairs, literals);
+        // A fresh value differs from every literal, also where the key's template writes text
+        // before it (`vpce-{id}` against `vpce-1a2b3c4d`).
+        let mut excluded: Vec<String> = literals.to_vec();
+        for (_, prefix) in &pairs {
+            for l in literals {
+                if let Some(rest) = l
+                    .strip_prefix(prefix.as_str())
+                    .filter(|r| !r.is_empty() && !prefix.is_empty())
+                {
+                    if !excluded.iter().any(|e| e == rest) {
+                        excluded.push(rest.to_owned());
+                    }
+                }
+            }
+        }
+        let (reps, truncated) = solver::fresh_classes(shape(v), &pairs, &excluded);
         limits.truncated |= truncated;
         reps_per_var.push((v, reps));
     }
@@ -752,12 +774,12 @@ fn run_world(
                 succeeded += 1;
                 if witness.is_none() {
                     witness = Some(r);
-                    witness_fresh = combo.first().map(|(_, f)| f.clone());
+                    witness_fresh = Some(describe(combo));
                 }
             }
             None => {
                 if failing.is_none() {
-                    failing = combo.first().map(|(_, f)| f.clone());
+                    failing = Some(describe(combo));
                 }
             }
         }
@@ -771,12 +793,31 @@ fn run_world(
     )
 }
 
+/// A fresh assignment in words: `111122223333` alone, or `org o-a, id x` for several.
+fn describe(combo: &[(&'static str, String)]) -> String {
+    match combo {
+        [(_, one)] => one.clone(),
+        _ => combo
+            .iter()
+            .map(|(v, f)| format!("{v} {f}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
 fn base_context(scenario: &Scenario) -> trustsim_conditions::ContextMap {
     let mut ctx = trustsim_conditions::ContextMap::new();
     if let Caller::Fixed(p) = &scenario.caller {
         if let Ok(r) = Request::builder(p.clone()).action(scenario.action).build() {
-            for (k, v, _) in r.context().iter() {
-                ctx.insert_many(k, v.iter().cloned());
+            for (k, v, multi) in r.context().iter() {
+                match (multi, v) {
+                    (false, [one]) => {
+                        ctx.insert(k, one.clone());
+                    }
+                    _ => {
+                        ctx.insert_many(k, v.iter().cloned());
+                    }
+                }
             }
         }
     }

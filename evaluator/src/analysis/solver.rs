@@ -129,8 +129,8 @@ impl Glob {
 pub enum FreshShape {
     /// Exactly this many decimal digits (an account ID: 12).
     Digits(usize),
-    /// A non-empty run of letters, digits, `-` and `_` (names and IDs AWS or a provider assigns,
-    /// an ExternalId).
+    /// A non-empty run of letters, digits and `-_.@=,+` (names and IDs AWS or a provider
+    /// assigns, an ExternalId).
     Word,
     /// An AWS Organizations ID: `o-` and a run of lower-case letters and digits.
     OrgId,
@@ -143,7 +143,7 @@ impl FreshShape {
             FreshShape::Word => ('a'..='z')
                 .chain('A'..='Z')
                 .chain('0'..='9')
-                .chain(['-', '_'])
+                .chain(['-', '_', '.', '@', '=', ',', '+'])
                 .collect(),
             FreshShape::OrgId => ('a'..='z').chain('0'..='9').collect(),
         }
