@@ -132,77 +132,30 @@ where
         }
         _ => {}
     }
-    match operator.qualifier {
-        Some(SetQualifier::ForAllValues) => {
-            for (i, v) in values.iter().enumerate() {
-                let (pass, reason) = check(i, v.as_ref());
-                if !pass {
-                    return outcome(false, reason);
-                }
-            }
-            outcome(
-                true,
-                match values {
-                    [only] => check(0, only.as_ref()).1,
-                    _ => Reason::AllPassed {
-                        count: values.len(),
-                    },
-                },
-            )
-        }
-        Some(SetQualifier::ForAnyValue) => {
-            for (i, v) in values.iter().enumerate() {
-                let (pass, reason) = check(i, v.as_ref());
-                if pass {
-                    return outcome(true, reason);
-                }
-            }
-            outcome(
-                false,
-                match values {
-                    [only] => check(0, only.as_ref()).1,
-                    _ => Reason::NonePassed {
-                        count: values.len(),
-                    },
-                },
-            )
-        }
-        None if negated => {
-            // NOR over every request value and every policy value.
-            for (i, v) in values.iter().enumerate() {
-                let (pass, reason) = check(i, v.as_ref());
-                if !pass {
-                    return outcome(false, reason);
-                }
-            }
-            outcome(
-                true,
-                match values {
-                    [only] => check(0, only.as_ref()).1,
-                    _ => Reason::AllPassed {
-                        count: values.len(),
-                    },
-                },
-            )
-        }
-        None => {
-            for (i, v) in values.iter().enumerate() {
-                let (pass, reason) = check(i, v.as_ref());
-                if pass {
-                    return outcome(true, reason);
-                }
-            }
-            outcome(
-                false,
-                match values {
-                    [only] => check(0, only.as_ref()).1,
-                    _ => Reason::NonePassed {
-                        count: values.len(),
-                    },
-                },
-            )
+    // Every value must pass (ForAllValues; a plain negated operator, which is the NOR of every
+    // request value against every policy value), or one value must (ForAnyValue; a plain
+    // positive operator).
+    let every = match operator.qualifier {
+        Some(SetQualifier::ForAllValues) => true,
+        Some(SetQualifier::ForAnyValue) => false,
+        None => negated,
+    };
+    for (i, v) in values.iter().enumerate() {
+        let (pass, reason) = check(i, v.as_ref());
+        if pass != every {
+            return outcome(pass, reason);
         }
     }
+    let reason = match values {
+        [only] => check(0, only.as_ref()).1,
+        _ if every => Reason::AllPassed {
+            count: values.len(),
+        },
+        _ => Reason::NonePassed {
+            count: values.len(),
+        },
+    };
+    outcome(every, reason)
 }
 
 /// A null data set: a key present with no values, or whose only value is the empty string.
