@@ -12,6 +12,7 @@
 //! The evaluation says so in its notes.
 
 use serde_json::{json, Value};
+use trustsim_conditions::Context;
 
 use crate::policy::{Effect, PolicyPrincipal, Statement, TrustPolicy};
 use crate::principal::IamKind;
@@ -60,18 +61,37 @@ pub fn principal_matches(statement: &Statement, caller: &Principal) -> Option<us
 }
 
 fn applies(statement: &Statement, request: &Request, action_lower: &str) -> bool {
-    principal_matches(statement, request.principal()).is_some()
+    applies_to(
+        statement,
+        request.principal(),
+        request.context(),
+        action_lower,
+    )
+}
+
+fn applies_to(
+    statement: &Statement,
+    caller: &Principal,
+    ctx: &dyn Context,
+    action_lower: &str,
+) -> bool {
+    principal_matches(statement, caller).is_some()
         && statement.actions.covers(action_lower).0
         && statement
             .conditions
             .iter()
-            .all(|c| c.condition.evaluate(request.context()).result)
+            .all(|c| c.condition.evaluate(ctx).result)
 }
 
-fn decide_action(policy: &TrustPolicy, request: &Request, action_lower: &str) -> Decision {
+fn decide_action_in(
+    policy: &TrustPolicy,
+    caller: &Principal,
+    ctx: &dyn Context,
+    action_lower: &str,
+) -> Decision {
     let mut allowed = false;
     for s in &policy.statements {
-        if applies(s, request, action_lower) {
+        if applies_to(s, caller, ctx, action_lower) {
             match s.effect {
                 Effect::Deny => return Decision::ExplicitDeny,
                 Effect::Allow => allowed = true,
@@ -85,12 +105,33 @@ fn decide_action(policy: &TrustPolicy, request: &Request, action_lower: &str) ->
     }
 }
 
+fn decide_action(policy: &TrustPolicy, request: &Request, action_lower: &str) -> Decision {
+    decide_action_in(policy, request.principal(), request.context(), action_lower)
+}
+
 /// The decision alone, without a trace: the fast path (no allocation for policies without
 /// policy variables).
 pub fn decide(policy: &TrustPolicy, request: &Request) -> Decision {
+    decide_parts(
+        policy,
+        request.principal(),
+        request.actions().map(|(_, l)| l),
+        request.context(),
+    )
+}
+
+/// [`decide`] from a request's parts: the caller, the lower-cased actions it needs (the main
+/// one and the implied ones), and its context. The analysis evaluates many candidate contexts
+/// this way without building a request for each.
+pub fn decide_parts<'a>(
+    policy: &TrustPolicy,
+    caller: &Principal,
+    actions: impl Iterator<Item = &'a str>,
+    ctx: &dyn Context,
+) -> Decision {
     let mut result = Decision::Allow;
-    for (_, lower) in request.actions() {
-        match decide_action(policy, request, lower) {
+    for lower in actions {
+        match decide_action_in(policy, caller, ctx, lower) {
             Decision::ExplicitDeny => return Decision::ExplicitDeny,
             Decision::ImplicitDeny => result = Decision::ImplicitDeny,
             Decision::Allow => {}

@@ -768,8 +768,19 @@ fn run_world(
     let mut witness_fresh = None;
     let mut failing = None;
     let mut succeeded = 0;
+    // Candidates of keys without a fresh value are the same for every class: compute them once.
+    let fixed: Vec<Option<Vec<Option<Vec<String>>>>> = plans
+        .iter()
+        .map(|p| {
+            let fresh = p
+                .templates
+                .iter()
+                .any(|t| t.iter().any(|s| matches!(s, TSeg::Fresh(_))));
+            (!fresh).then(|| candidates(p, &[], limits))
+        })
+        .collect();
     for combo in &combos {
-        match search_combo(policy, scenario, &plans, combo, limits) {
+        match search_combo(policy, scenario, &plans, &fixed, combo, limits) {
             Some(r) => {
                 succeeded += 1;
                 if witness.is_none() {
@@ -791,6 +802,33 @@ fn run_world(
         if all { None } else { failing },
         witness_fresh,
     )
+}
+
+/// A request context seen through a candidate's values: keys set or made absent by the
+/// candidate, and otherwise the caller's derived keys.
+struct Overlay<'a> {
+    base: &'a trustsim_conditions::ContextMap,
+    set: Vec<(&'a str, &'a [String], bool)>,
+    absent: Vec<&'a str>,
+}
+
+impl trustsim_conditions::Context for Overlay<'_> {
+    fn get_folded(&self, folded: &str) -> Option<&[String]> {
+        if let Some((_, v, _)) = self.set.iter().find(|(k, _, _)| *k == folded) {
+            return Some(v);
+        }
+        if self.absent.contains(&folded) {
+            return None;
+        }
+        self.base.get_folded(folded)
+    }
+
+    fn is_multivalued(&self, folded: &str) -> bool {
+        match self.set.iter().find(|(k, _, _)| *k == folded) {
+            Some((_, _, multi)) => *multi,
+            None => self.base.is_multivalued(folded),
+        }
+    }
 }
 
 /// A fresh assignment in words: `111122223333` alone, or `org o-a, id x` for several.
@@ -955,11 +993,15 @@ fn search_combo(
     policy: &TrustPolicy,
     scenario: &Scenario,
     plans: &[KeyPlan],
+    fixed: &[Option<Vec<Option<Vec<String>>>>],
     combo: &[(&'static str, String)],
     limits: &mut Limits,
 ) -> Option<Request> {
-    let lists: Vec<Vec<Option<Vec<String>>>> =
-        plans.iter().map(|p| candidates(p, combo, limits)).collect();
+    let lists: Vec<Vec<Option<Vec<String>>>> = plans
+        .iter()
+        .zip(fixed)
+        .map(|(p, f)| f.clone().unwrap_or_else(|| candidates(p, combo, limits)))
+        .collect();
     let total: usize = lists
         .iter()
         .map(Vec::len)
@@ -968,11 +1010,87 @@ fn search_combo(
     if total > MAX_COMBINATIONS {
         limits.truncated = true;
     }
+    let folded: Vec<String> = plans
+        .iter()
+        .map(|p| trustsim_conditions::key::fold(&p.name))
+        .collect();
+    let session_default =
+        scenario.action == "sts:AssumeRole" && !folded.iter().any(|k| k == "sts:rolesessionname");
+    let session_value = vec!["attacker-session".to_owned()];
+    let main_action = scenario.action.to_ascii_lowercase();
+    // The caller and its derived keys, built once per caller.
+    let mut bases: Vec<(usize, Option<Request>)> = Vec::new();
     let mut index = vec![0usize; lists.len()];
     for _ in 0..total.min(MAX_COMBINATIONS) {
-        if let Some(r) = build(scenario, plans, &lists, &index) {
-            if decide(policy, &r) == Decision::Allow {
-                return Some(r);
+        let value = |i: usize| lists.get(i).and_then(|l| l.get(*index.get(i)?));
+        let caller_slot = match scenario.caller {
+            Caller::Fixed(_) => 0,
+            Caller::FromPrincipalArn(_) => index.first().copied().unwrap_or(0),
+        };
+        if !bases.iter().any(|(k, _)| *k == caller_slot) {
+            let principal = match &scenario.caller {
+                Caller::Fixed(p) => Some(p.clone()),
+                Caller::FromPrincipalArn(_) => value(0)
+                    .cloned()
+                    .flatten()
+                    .and_then(|v| v.first().and_then(|a| caller_from_arn(a))),
+            };
+            let base =
+                principal.and_then(|p| Request::builder(p).action(scenario.action).build().ok());
+            bases.push((caller_slot, base));
+        }
+        let base = bases
+            .iter()
+            .find(|(k, _)| *k == caller_slot)
+            .and_then(|(_, b)| b.as_ref());
+        if let Some(base) = base {
+            let mut overlay = Overlay {
+                base: base.context(),
+                set: Vec::new(),
+                absent: Vec::new(),
+            };
+            for (i, plan) in plans.iter().enumerate() {
+                let key = folded.get(i).map_or("", String::as_str);
+                match value(i) {
+                    Some(Some(v)) => overlay.set.push((
+                        key,
+                        v.as_slice(),
+                        matches!(plan.kind, Kind::Set | Kind::OptionalSet),
+                    )),
+                    _ => overlay.absent.push(key),
+                }
+            }
+            if session_default {
+                overlay
+                    .set
+                    .push(("sts:rolesessionname", session_value.as_slice(), false));
+            }
+            let tags = overlay.set.iter().any(|(k, v, _)| {
+                (k.starts_with("aws:requesttag/")
+                    || *k == "aws:tagkeys"
+                    || *k == "sts:transitivetagkeys")
+                    && !v.is_empty()
+            });
+            let source = overlay
+                .set
+                .iter()
+                .any(|(k, _, _)| *k == "sts:sourceidentity");
+            let mut actions: Vec<&str> = vec![main_action.as_str()];
+            if tags && main_action != "sts:tagsession" {
+                actions.push("sts:tagsession");
+            }
+            if source && main_action != "sts:setsourceidentity" {
+                actions.push("sts:setsourceidentity");
+            }
+            let fast =
+                crate::eval::decide_parts(policy, base.principal(), actions.into_iter(), &overlay);
+            if fast == Decision::Allow {
+                // The witness is a real request, checked again by the evaluator.
+                if let Some(r) = build(scenario, plans, &lists, &index) {
+                    if decide(policy, &r) == Decision::Allow {
+                        return Some(r);
+                    }
+                }
             }
         }
         // Next combination (odometer).

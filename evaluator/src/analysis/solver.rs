@@ -11,7 +11,13 @@
 //! finitely many states, so the search ends, and every reachable end state is found: the set of
 //! membership vectors it reports is exactly the set achievable by values of the domain.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
+
+use rustc_hash::FxHashMap as HashMap;
+use smallvec::SmallVec;
+
+/// Automaton states of the predicates, inline for up to four predicates.
+type Vector = SmallVec<[PosSet; 4]>;
 
 /// One element of a predicate pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -52,6 +58,12 @@ impl Tok {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Glob {
     toks: Vec<Tok>,
+    /// Per ASCII character: the positions whose token consumes it and moves on.
+    advance: Box<[PosSet]>,
+    /// Per ASCII character: the positions whose `Run` consumes it and stays.
+    stay: Box<[PosSet]>,
+    /// Positions holding a `Run` (they may be skipped without a character).
+    runs: PosSet,
 }
 
 /// A set of pattern positions (the automaton state).
@@ -61,7 +73,53 @@ impl Glob {
     /// A predicate from tokens. Patterns longer than 127 tokens are not supported by the solver
     /// (the caller reports the analysis as incomplete).
     pub fn new(toks: Vec<Tok>) -> Option<Self> {
-        (toks.len() < 127).then_some(Self { toks })
+        if toks.len() >= 127 {
+            return None;
+        }
+        let mut advance = vec![0 as PosSet; 128].into_boxed_slice();
+        let mut stay = vec![0 as PosSet; 128].into_boxed_slice();
+        let mut runs: PosSet = 0;
+        for (i, t) in toks.iter().enumerate() {
+            if matches!(t, Tok::Run(_)) {
+                runs |= 1 << i;
+            }
+            for (c, (a, st)) in advance.iter_mut().zip(stay.iter_mut()).enumerate() {
+                let ch = char::from(u8::try_from(c).unwrap_or(0));
+                if t.accepts(ch) {
+                    match t {
+                        Tok::Run(_) => *st |= 1 << i,
+                        _ => *a |= 1 << i,
+                    }
+                }
+            }
+        }
+        Some(Self {
+            toks,
+            advance,
+            stay,
+            runs,
+        })
+    }
+
+    fn masks(&self, c: char) -> (PosSet, PosSet) {
+        if c.is_ascii() {
+            let i = c as usize;
+            return (
+                self.advance.get(i).copied().unwrap_or(0),
+                self.stay.get(i).copied().unwrap_or(0),
+            );
+        }
+        let mut a: PosSet = 0;
+        let mut st: PosSet = 0;
+        for (i, t) in self.toks.iter().enumerate() {
+            if t.accepts(c) {
+                match t {
+                    Tok::Run(_) => st |= 1 << i,
+                    _ => a |= 1 << i,
+                }
+            }
+        }
+        (a, st)
     }
 
     /// The tokens.
@@ -76,12 +134,13 @@ impl Glob {
 
     fn close(&self, mut s: PosSet) -> PosSet {
         // A `Run` at position i lets state i reach i + 1 without a character.
-        for (i, t) in self.toks.iter().enumerate() {
-            if matches!(t, Tok::Run(_)) && s & (1 << i) != 0 {
-                s |= 1 << (i + 1);
+        loop {
+            let next = s | ((s & self.runs) << 1);
+            if next == s {
+                return s;
             }
+            s = next;
         }
-        s
     }
 
     fn start(&self) -> PosSet {
@@ -89,17 +148,8 @@ impl Glob {
     }
 
     fn step(&self, s: PosSet, c: char) -> PosSet {
-        let mut next: PosSet = 0;
-        for (i, t) in self.toks.iter().enumerate() {
-            if s & (1 << i) == 0 || !t.accepts(c) {
-                continue;
-            }
-            match t {
-                Tok::Run(_) => next |= 1 << i,
-                _ => next |= 1 << (i + 1),
-            }
-        }
-        self.close(next)
+        let (advance, stay) = self.masks(c);
+        self.close(((s & advance) << 1) | (s & stay))
     }
 
     fn accepts_state(&self, s: PosSet) -> bool {
@@ -237,7 +287,7 @@ struct State {
     seg: usize,
     /// Characters read in the current fresh segment.
     count: usize,
-    globs: Vec<PosSet>,
+    globs: Vector,
 }
 
 /// Explores every value of the template `segs` against `globs` and reports the achievable
@@ -273,8 +323,8 @@ pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
     };
     // Witnesses are kept as parent pointers and rebuilt only for the cells found.
     let mut nodes: Vec<(usize, Option<String>)> = vec![(0, None)];
-    let mut seen: HashMap<State, ()> = HashMap::new();
-    let mut found: HashMap<u64, usize> = HashMap::new();
+    let mut seen: HashMap<State, ()> = HashMap::default();
+    let mut found: HashMap<u64, usize> = HashMap::default();
     let mut queue: VecDeque<(State, usize)> = VecDeque::new();
     let mut truncated = false;
     seen.insert(start.clone(), ());
@@ -285,8 +335,7 @@ pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
                 seen: &mut HashMap<State, ()>,
                 q: &mut VecDeque<(State, usize)>,
                 nodes: &mut Vec<(usize, Option<String>)>| {
-        if !seen.contains_key(&st) {
-            seen.insert(st.clone(), ());
+        if seen.insert(st.clone(), ()).is_none() {
             let node = if text.is_some() {
                 nodes.push((parent, text));
                 nodes.len() - 1
@@ -456,7 +505,7 @@ pub fn fresh_classes(
     prefixes: &[(&Glob, String)],
     literals: &[String],
 ) -> (Vec<String>, bool) {
-    let entry: Vec<PosSet> = prefixes
+    let entry: Vector = prefixes
         .iter()
         .map(|(g, p)| {
             p.chars()
@@ -467,42 +516,60 @@ pub fn fresh_classes(
     // Only literals the fresh value could spell can be excluded.
     let alphabet = shape.alphabet();
     let (min_len, max_len) = shape.bounds();
-    let lits: Vec<Glob> = literals
+    // The literals, as one trie over the fresh value's characters (one state, not one per
+    // literal): a value that ends on a terminal node equals a literal.
+    let bodies: Vec<&str> = literals
         .iter()
         .filter_map(|l| l.strip_prefix(shape.prefix()))
         .filter(|body| {
             let n = body.chars().count();
             n >= min_len && n <= max_len && body.chars().all(|c| alphabet.contains(&c))
         })
-        .filter_map(|body| Glob::literal(&format!("{}{body}", shape.prefix())))
         .collect();
-    let lit_entry: Vec<PosSet> = lits
-        .iter()
-        .map(|g| shape.prefix().chars().fold(g.start(), |s, c| g.step(s, c)))
-        .collect();
+    let mut trie: Vec<(Vec<(char, usize)>, bool)> = vec![(Vec::new(), false)];
+    for body in &bodies {
+        let mut node = 0;
+        for c in body.chars() {
+            let next = trie
+                .get(node)
+                .and_then(|(kids, _)| kids.iter().find(|(k, _)| *k == c).map(|(_, n)| *n));
+            node = match next {
+                Some(n) => n,
+                None => {
+                    trie.push((Vec::new(), false));
+                    let n = trie.len() - 1;
+                    if let Some((kids, _)) = trie.get_mut(node) {
+                        kids.push((c, n));
+                    }
+                    n
+                }
+            };
+        }
+        if let Some((_, end)) = trie.get_mut(node) {
+            *end = true;
+        }
+    }
     let (min, max) = shape.bounds();
     let mentioned: BTreeSet<char> = prefixes
         .iter()
         .flat_map(|(g, _)| g.toks.iter().flat_map(|t| t.chars()))
-        .chain(
-            lits.iter()
-                .flat_map(|g| g.toks.iter().flat_map(|t| t.chars())),
-        )
+        .chain(bodies.iter().flat_map(|b| b.chars()))
         .collect();
     let relevant = shape.relevant(&mentioned);
     #[derive(Clone, PartialEq, Eq, Hash)]
     struct S {
         count: usize,
-        g: Vec<PosSet>,
-        l: Vec<PosSet>,
+        g: Vector,
+        /// The trie node reached, or `None` once the value left every literal.
+        l: Option<usize>,
     }
-    let mut seen: HashMap<S, ()> = HashMap::new();
-    let mut classes: HashMap<Vec<PosSet>, String> = HashMap::new();
+    let mut seen: HashMap<S, ()> = HashMap::default();
+    let mut classes: HashMap<Vector, String> = HashMap::default();
     let mut queue = VecDeque::new();
     let start = S {
         count: 0,
         g: entry,
-        l: lit_entry,
+        l: Some(0),
     };
     seen.insert(start.clone(), ());
     queue.push_back((start, shape.prefix().to_owned()));
@@ -513,7 +580,7 @@ pub fn fresh_classes(
             break;
         }
         if st.count >= min {
-            let is_literal = st.l.iter().zip(&lits).any(|(s, g)| g.accepts_state(*s));
+            let is_literal = st.l.and_then(|n| trie.get(n)).is_some_and(|(_, end)| *end);
             if !is_literal {
                 classes.entry(st.g.clone()).or_insert_with(|| w.clone());
             }
@@ -534,7 +601,10 @@ pub fn fresh_classes(
                     .zip(prefixes)
                     .map(|(s, (g, _))| g.step(*s, c))
                     .collect(),
-                l: st.l.iter().zip(&lits).map(|(s, g)| g.step(*s, c)).collect(),
+                l: st
+                    .l
+                    .and_then(|n| trie.get(n))
+                    .and_then(|(kids, _)| kids.iter().find(|(k, _)| *k == c).map(|(_, n)| *n)),
             };
             if !seen.contains_key(&n) {
                 seen.insert(n.clone(), ());
@@ -563,7 +633,7 @@ mod tests {
                 })
                 .collect(),
         )
-        .unwrap_or(Glob { toks: vec![] })
+        .unwrap_or_else(|| unreachable!("test pattern too long"))
     }
 
     #[test]
