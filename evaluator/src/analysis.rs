@@ -455,9 +455,12 @@ fn residual(
     outcome: &search::Outcome,
 ) -> String {
     if outcome.only_if_omitted {
+        let service = match &scenario.caller {
+            Caller::Fixed(Principal::Service(name)) => name.as_str(),
+            _ => "the service",
+        };
         return format!(
-            "only if {} omits aws:SourceAccount and aws:SourceArn when it assumes the role (its documentation does not say that it always sends them); the conditions on them fail for another account's values",
-            scenario.label.split(' ').next().unwrap_or("the service")
+            "only if {service} omits aws:SourceAccount and aws:SourceArn when it assumes the role (its documentation does not say that it always sends them); the conditions on them fail for another account's values"
         );
     }
     let what = match threat {
@@ -611,6 +614,9 @@ fn scenarios(
                         .filter(|n| n.contains('.'))
                         .collect();
                     names.push("events.amazonaws.com".to_owned());
+                    names.retain(|n| {
+                        !provenance::SERVICES_REQUIRING_PASS_ROLE.contains(&n.as_str())
+                    });
                     for name in names {
                         let label = format!("any AWS service through \"*\", e.g. {name} working for another account");
                         let sc = Scenario {

@@ -784,10 +784,8 @@ fn in_class(threat: Threat, w: &Request, doc: &Doc, lits: &Literals) -> Result<(
             }
             let account = single(w, "aws:SourceAccount")?;
             let arn = single(w, "aws:SourceArn")?;
-            // The search itself sends both source keys or neither, but a witness of the world
-            // where the service omits them is decorated with an aws:SourceArn when the policy
-            // does not read that key (`decorate` in analysis.rs); such a request is still one
-            // a service may send, so either key may be absent.
+            // The search sends both source keys or neither; a witness of the world where the
+            // service omits them is left undecorated. Either key may be absent here.
             if let Some(a) = &account {
                 if !is_fresh_account(a, lits) {
                     return Err(format!("aws:SourceAccount {a} is not another account"));
@@ -1146,11 +1144,11 @@ proptest! {
     }
 }
 
-// ------------------------------------------------------------------ known analysis bugs, reproduced
+// ------------------------------------------------------------------ regressions
 //
-// Minimal counterexamples the properties found (shrunk by proptest, then simplified by hand).
-// Each first checks with the concrete evaluator what an attacker of the class can do, then
-// asserts the verdict that follows; the verdict assertion fails today.
+// Minimal counterexamples the properties found (shrunk by proptest, then simplified by hand),
+// all fixed. Each first checks with the concrete evaluator what an attacker of the class can
+// do, then asserts the verdict that follows.
 
 fn verdict_of(doc: &Value, threat: Threat) -> trustsim_evaluator::ThreatResult {
     let p = TrustPolicy::from_value(doc).unwrap();
