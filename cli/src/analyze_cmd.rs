@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
 use trustsim_evaluator::analysis::owner_from;
+use trustsim_evaluator::sources::{self, InputKind};
 use trustsim_evaluator::{analyze, Analysis, AnalysisOptions, Threat, TrustPolicy, Verdict};
 
 use crate::eval_cmd::input_error;
@@ -16,9 +17,14 @@ use crate::Format;
 /// Arguments of `trustsim analyze`.
 #[derive(Args, Debug)]
 pub struct AnalyzeArgs {
-    /// Trust policy files, or directories searched recursively for `.json` files.
+    /// Trust policies, CloudFormation templates (JSON or YAML), Terraform plans
+    /// (`terraform show -json`), account exports (`aws iam get-account-authorization-details`),
+    /// or directories searched recursively for `.json`, `.yaml`, `.yml` and `.template` files.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+    /// Read every input as this kind instead of detecting it from the content.
+    #[arg(long, value_enum)]
+    pub input_kind: Option<Kind>,
     /// The role owner's 12-digit account ID (needed for forged-service fixes and to tell the
     /// owner's principals from third parties).
     #[arg(long)]
@@ -29,6 +35,30 @@ pub struct AnalyzeArgs {
     /// Exit with status 3 when a verdict at or above this level is found.
     #[arg(long, value_enum, default_value = "exposed")]
     pub fail_on: FailOn,
+}
+
+/// `--input-kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    /// A trust policy document.
+    Policy,
+    /// A CloudFormation template.
+    Cloudformation,
+    /// `terraform show -json` output.
+    Terraform,
+    /// `aws iam get-account-authorization-details` output.
+    AccountExport,
+}
+
+impl Kind {
+    fn input(self) -> InputKind {
+        match self {
+            Kind::Policy => InputKind::Policy,
+            Kind::Cloudformation => InputKind::CloudFormation,
+            Kind::Terraform => InputKind::Terraform,
+            Kind::AccountExport => InputKind::AccountExport,
+        }
+    }
 }
 
 /// The `--fail-on` threshold.
@@ -48,6 +78,9 @@ const FOUND: u8 = 3;
 struct Role {
     source: String,
     name: String,
+    line: Option<usize>,
+    account: Option<String>,
+    notes: Vec<String>,
     analysis: Analysis,
 }
 
@@ -63,7 +96,10 @@ fn files(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
         };
         entries.sort();
         for e in entries {
-            if e.is_dir() || e.extension().is_some_and(|x| x == "json") {
+            if e.is_dir()
+                || e.extension()
+                    .is_some_and(|x| x == "json" || x == "yaml" || x == "yml" || x == "template")
+            {
                 files(&e, out, errors);
             }
         }
@@ -90,9 +126,6 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
         }
         files(p, &mut paths, &mut errors);
     }
-    let options = AnalysisOptions {
-        account: args.account.clone(),
-    };
     let mut roles = Vec::new();
     for path in &paths {
         let text = match std::fs::read_to_string(path) {
@@ -102,25 +135,54 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                 continue;
             }
         };
-        let looks_like_policy = serde_json::from_str::<Value>(&text)
-            .map(|v| v.get("Statement").is_some())
-            .unwrap_or(true);
-        if !looks_like_policy {
-            notes.push(format!(
-                "{}: skipped: not a trust policy (no `Statement`)",
-                path.display()
-            ));
-            continue;
-        }
-        match TrustPolicy::from_json(&text) {
-            Ok(policy) => roles.push(Role {
-                source: path.display().to_string(),
-                name: path
-                    .file_stem()
-                    .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
-                analysis: analyze(&policy, &options),
-            }),
-            Err(e) => errors.push(input_error(path, &e)),
+        let value = match sources::read_value(&text, path) {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push(input_error(path, &e));
+                continue;
+            }
+        };
+        let kind = match args
+            .input_kind
+            .map(Kind::input)
+            .or_else(|| sources::detect(&value))
+        {
+            Some(k) => k,
+            None => {
+                notes.push(format!(
+                    "{}: skipped: not a trust policy, CloudFormation template, Terraform plan or account export",
+                    path.display()
+                ));
+                continue;
+            }
+        };
+        let found = match sources::roles(kind, &value, &text, path, args.account.as_deref()) {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(input_error(path, &e));
+                continue;
+            }
+        };
+        for role in found {
+            if role.document.is_null() {
+                notes.push(format!("{}: {}", role.source, role.notes.join("; ")));
+                continue;
+            }
+            let account = role.account.clone().or_else(|| args.account.clone());
+            let options = AnalysisOptions {
+                account: account.clone(),
+            };
+            match TrustPolicy::from_value(&role.document) {
+                Ok(policy) => roles.push(Role {
+                    analysis: analyze(&policy, &options),
+                    source: role.source,
+                    name: role.name,
+                    line: role.line,
+                    account,
+                    notes: role.notes,
+                }),
+                Err(e) => errors.push(format!("{}: {}: {}", role.source, e.pointer, e.message)),
+            }
         }
     }
     let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
@@ -169,9 +231,10 @@ fn to_json(roles: &[Role], errors: &[String]) -> Value {
         "roles": roles.iter().map(|r| json!({
             "source": r.source,
             "role": r.name,
-            "account": r.analysis.account,
+            "account": r.account,
+            "line": r.line,
             "threats": r.analysis.threats_json(),
-            "notes": r.analysis.notes,
+            "notes": r.notes.iter().chain(&r.analysis.notes).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "errors": errors,
     })
@@ -189,7 +252,14 @@ fn human(roles: &[Role], colour: bool) -> String {
     let mut s = String::new();
     let mut counts = [0usize; 4];
     for r in roles {
-        let _ = writeln!(s, "{} ({})", paint("1", &r.name), r.source);
+        let place = match r.line {
+            Some(l) => format!("{}, line {l}", r.source),
+            None => r.source.clone(),
+        };
+        let _ = writeln!(s, "{} ({place})", paint("1", &r.name));
+        for n in &r.notes {
+            let _ = writeln!(s, "  {} {n}", paint("2", "note:"));
+        }
         let mut open: Vec<&trustsim_evaluator::ThreatResult> = r
             .analysis
             .threats

@@ -27,6 +27,7 @@ pub mod pointer;
 pub mod policy;
 pub mod principal;
 pub mod request;
+pub mod sources;
 
 pub use analysis::{analyze, Analysis, AnalysisOptions, Threat, ThreatResult, Verdict};
 pub use eval::{
