@@ -75,13 +75,13 @@ pub enum FailOn {
 const INVALID: u8 = 1;
 const FOUND: u8 = 3;
 
-struct Role {
-    source: String,
-    name: String,
-    line: Option<usize>,
-    account: Option<String>,
-    notes: Vec<String>,
-    analysis: Analysis,
+pub(crate) struct Role {
+    pub(crate) source: String,
+    pub(crate) name: String,
+    pub(crate) line: Option<usize>,
+    pub(crate) account: Option<String>,
+    pub(crate) notes: Vec<String>,
+    pub(crate) analysis: Analysis,
 }
 
 /// Every `.json` file under a path (the path itself when it is a file), in sorted order.
@@ -193,6 +193,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
     let mut out = std::io::stdout().lock();
     let written = match format {
         Format::Json => writeln!(out, "{}", to_json(&roles, &errors)),
+        Format::Sarif => writeln!(out, "{}", crate::sarif::log(&roles)),
         Format::Human => write!(
             out,
             "{}",

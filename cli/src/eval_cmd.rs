@@ -95,7 +95,7 @@ pub fn run(args: &EvalArgs) -> ExitCode {
     let evaluation = evaluate(&policy, &request);
     let mut out = std::io::stdout().lock();
     let written = match format {
-        Format::Json => writeln!(out, "{}", evaluation.to_json(&request)),
+        Format::Json | Format::Sarif => writeln!(out, "{}", evaluation.to_json(&request)),
         Format::Human => {
             let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             for w in &policy.warnings {

@@ -7,6 +7,7 @@ mod analyze_cmd;
 mod context_arg;
 mod eval_cmd;
 mod human;
+mod sarif;
 
 use std::process::ExitCode;
 
@@ -35,6 +36,8 @@ pub enum Format {
     Human,
     /// The JSON of the contract (the default otherwise).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers (`analyze` only).
+    Sarif,
 }
 
 fn main() -> ExitCode {

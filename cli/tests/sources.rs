@@ -245,3 +245,87 @@ fn input_kind_can_be_forced_and_broken_files_do_not_stop_the_scan() {
     ]);
     assert_eq!(verdict(&v["roles"][0], "forged-service"), "exposed");
 }
+
+#[test]
+fn sarif_output_is_valid_and_locates_findings() {
+    let out = Command::new(env!("CARGO_BIN_EXE_trustsim"))
+        .args([
+            "analyze",
+            &path("../examples/eventbridge-template.yaml"),
+            &path("tests/fixtures/plan.json"),
+            "--account",
+            "111122223333",
+            "--format",
+            "sarif",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(3));
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The published schema's `language` patterns have a stray `]`
+    // (`^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`), which strict regex checking rejects; they are
+    // corrected to the intended `^[a-zA-Z]{2}(-[a-zA-Z]{2})?$` before compiling.
+    let text = include_str!("fixtures/sarif-2.1.0-rtm.5.json").replace(
+        r#"^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$"#,
+        r#"^[a-zA-Z]{2}(-[a-zA-Z]{2})?$"#,
+    );
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let problems: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["level"] = Value::String("fatal".to_owned());
+    assert!(
+        !validator.is_valid(&broken),
+        "the schema check catches a bad level"
+    );
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let rules: Vec<&str> = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "public",
+            "forged-service",
+            "confused-deputy",
+            "federated",
+            "account-wide"
+        ]
+    );
+    let forged = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "forged-service"
+                && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("eventbridge-template.yaml")
+        })
+        .unwrap();
+    assert_eq!(forged["level"], "error");
+    assert_eq!(
+        forged["locations"][0]["physicalLocation"]["region"]["startLine"],
+        9
+    );
+    assert_eq!(
+        forged["properties"]["witness"]["principal"]["Service"],
+        "events.amazonaws.com"
+    );
+    assert_eq!(
+        forged["properties"]["fix"]["Statement"][0]["Condition"]["StringEquals"]
+            ["aws:SourceAccount"],
+        "111122223333"
+    );
+    // Restricted threats are not results.
+    assert!(!results.iter().any(|r| r["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("(restricted)")));
+}
