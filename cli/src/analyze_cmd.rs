@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use rayon::prelude::*;
 use serde_json::{json, Value};
 use trustsim_evaluator::analysis::owner_from;
 use trustsim_evaluator::sources::{self, InputKind};
@@ -127,6 +128,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
         files(p, &mut paths, &mut errors);
     }
     let mut roles = Vec::new();
+    let mut jobs: Vec<sources::Role> = Vec::new();
     for path in &paths {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
@@ -168,12 +170,19 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                 notes.push(format!("{}: {}", role.source, role.notes.join("; ")));
                 continue;
             }
+            jobs.push(role);
+        }
+    }
+    // Roles are analysed in parallel; the results keep the input order.
+    let analysed: Vec<Result<Role, String>> = jobs
+        .into_par_iter()
+        .map(|role| {
             let account = role.account.clone().or_else(|| args.account.clone());
             let options = AnalysisOptions {
                 account: account.clone(),
             };
             match TrustPolicy::from_value(&role.document) {
-                Ok(policy) => roles.push(Role {
+                Ok(policy) => Ok(Role {
                     analysis: analyze(&policy, &options),
                     source: role.source,
                     name: role.name,
@@ -181,8 +190,14 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                     account,
                     notes: role.notes,
                 }),
-                Err(e) => errors.push(format!("{}: {}: {}", role.source, e.pointer, e.message)),
+                Err(e) => Err(format!("{}: {}: {}", role.source, e.pointer, e.message)),
             }
+        })
+        .collect();
+    for a in analysed {
+        match a {
+            Ok(r) => roles.push(r),
+            Err(e) => errors.push(e),
         }
     }
     let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
