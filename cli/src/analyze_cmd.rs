@@ -83,6 +83,8 @@ pub(crate) struct Role {
     pub(crate) account: Option<String>,
     pub(crate) notes: Vec<String>,
     pub(crate) analysis: Analysis,
+    /// The trust policy as read (for showing fixes as changes).
+    pub(crate) document: Value,
 }
 
 /// Every `.json` file under a path (the path itself when it is a file), in sorted order.
@@ -184,6 +186,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             match TrustPolicy::from_value(&role.document) {
                 Ok(policy) => Ok(Role {
                     analysis: analyze(&policy, &options),
+                    document: role.document.clone(),
                     source: role.source,
                     name: role.name,
                     line: role.line,
@@ -304,9 +307,15 @@ fn human(roles: &[Role], colour: bool) -> String {
                 let _ = writeln!(s, "      witness: {}", w.to_json());
             }
             if let Some(fix) = &t.fix {
-                let _ = writeln!(s, "      fix (proven restricted):");
-                let pretty = serde_json::to_string_pretty(fix).unwrap_or_default();
-                for line in pretty.lines() {
+                let _ = writeln!(s, "      fix (proven to close it):");
+                let before = serde_json::to_string_pretty(&r.document).unwrap_or_default();
+                let after = serde_json::to_string_pretty(fix).unwrap_or_default();
+                for line in crate::diff::lines(&before, &after, 2) {
+                    let line = match line.chars().next() {
+                        Some('+') => paint("32", &line),
+                        Some('-') => paint("31", &line),
+                        _ => line,
+                    };
                     let _ = writeln!(s, "        {line}");
                 }
             }

@@ -5,6 +5,7 @@
 
 mod analyze_cmd;
 mod context_arg;
+mod diff;
 mod eval_cmd;
 mod human;
 mod sarif;

@@ -255,7 +255,7 @@ fn human_output_leads_with_what_is_open() {
         lines[1].starts_with("  exposed forged-service: statement 0 lets in events.amazonaws.com"),
         "{out}"
     );
-    assert!(out.contains("fix (proven restricted):"), "{out}");
+    assert!(out.contains("fix (proven to close it):"), "{out}");
     assert!(out.contains("note: the owner account is unknown"), "{out}");
     assert!(
         out.contains("OWNER_ACCOUNT_ID"),

@@ -174,6 +174,10 @@ fn split(stmt: &Value, pick: impl Fn(&str, &str) -> bool) -> (Option<Value>, Vec
     if picked.is_empty() {
         return (None, vec![stmt.clone()]);
     }
+    if kept.is_empty() {
+        // Every principal is picked: the statement stays as written.
+        return (Some(stmt.clone()), Vec::new());
+    }
     let mut target = stmt.clone();
     if let Some(obj) = target.as_object_mut() {
         obj.insert("Principal".to_owned(), Value::Object(picked));
