@@ -175,10 +175,24 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             jobs.push(role);
         }
     }
+    // A progress bar on a terminal for large scans (standard error only).
+    let bar = (std::io::stderr().is_terminal() && jobs.len() >= 100).then(|| {
+        let bar = indicatif::ProgressBar::new(u64::try_from(jobs.len()).unwrap_or(u64::MAX));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} analysing {pos}/{len} roles [{bar:30}] {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
     // Roles are analysed in parallel; the results keep the input order.
     let analysed: Vec<Result<Role, String>> = jobs
         .into_par_iter()
         .map(|role| {
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
             let account = role.account.clone().or_else(|| args.account.clone());
             let options = AnalysisOptions {
                 account: account.clone(),
@@ -197,6 +211,9 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             }
         })
         .collect();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     for a in analysed {
         match a {
             Ok(r) => roles.push(r),
