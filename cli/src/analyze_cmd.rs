@@ -20,7 +20,8 @@ use crate::Format;
 pub struct AnalyzeArgs {
     /// Trust policies, CloudFormation templates (JSON or YAML), Terraform plans
     /// (`terraform show -json`), account exports (`aws iam get-account-authorization-details`),
-    /// or directories searched recursively for `.json`, `.yaml`, `.yml` and `.template` files.
+    /// directories searched recursively for `.json`, `.yaml`, `.yml` and `.template` files, or
+    /// glob patterns such as `templates/**/*.yaml`.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Read every input as this kind instead of detecting it from the content.
@@ -123,11 +124,34 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
     let mut notes = Vec::new();
     let mut paths = Vec::new();
     for p in &args.paths {
-        if !p.exists() {
-            errors.push(format!("{}: no such file or directory", p.display()));
+        if p.exists() {
+            files(p, &mut paths, &mut errors);
             continue;
         }
-        files(p, &mut paths, &mut errors);
+        // Not a path: a glob pattern (`templates/**/*.yaml`), expanded with the glob crate.
+        let text = p.display().to_string();
+        if !text.contains(['*', '?', '[']) {
+            errors.push(format!("{text}: no such file or directory"));
+            continue;
+        }
+        match glob::glob(&text) {
+            Ok(matches) => {
+                let mut found = false;
+                for m in matches {
+                    match m {
+                        Ok(path) => {
+                            found = true;
+                            files(&path, &mut paths, &mut errors);
+                        }
+                        Err(e) => errors.push(format!("{text}: {e}")),
+                    }
+                }
+                if !found {
+                    errors.push(format!("{text}: the pattern matches no file"));
+                }
+            }
+            Err(e) => errors.push(format!("{text}: not a valid pattern: {e}")),
+        }
     }
     let mut roles = Vec::new();
     let mut jobs: Vec<sources::Role> = Vec::new();

@@ -329,3 +329,25 @@ fn sarif_output_is_valid_and_locates_findings() {
         .unwrap()
         .contains("(restricted)")));
 }
+
+#[test]
+fn glob_patterns_and_more_short_forms() {
+    let (_, v, err) = analyze(&[&path("tests/fixtures/*.yaml"), "--account", "111122223333"]);
+    assert!(
+        err.contains("broken.yaml"),
+        "the pattern reaches the broken file too: {err}"
+    );
+    let tagged = role(&v, "TaggedRole");
+    let notes = tagged["notes"].to_string();
+    // !Split inside !Select is unresolved, so the principal is opaque; !FindInMap, !Base64 and
+    // !Cidr are kept opaque with notes.
+    assert!(
+        notes.contains("`Fn::FindInMap`")
+            && notes.contains("`Fn::Base64`")
+            && notes.contains("`Fn::Cidr`"),
+        "{notes}"
+    );
+    let (code, _, err) = analyze(&[&path("tests/fixtures/*.nothing")]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("the pattern matches no file"), "{err}");
+}

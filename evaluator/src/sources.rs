@@ -287,6 +287,19 @@ impl Cfn<'_> {
                             _ => Some(Value::String(placeholder("Fn::Select"))),
                         }
                     }
+                    "Fn::Split" => {
+                        let delim = arg.get(0).and_then(Value::as_str).unwrap_or(",");
+                        match arg.get(1).and_then(|t| self.resolve(t)) {
+                            Some(Value::String(text)) if !text.contains("<unresolved") => {
+                                Some(Value::Array(
+                                    text.split(delim)
+                                        .map(|p| Value::String(p.to_owned()))
+                                        .collect(),
+                                ))
+                            }
+                            _ => Some(Value::String(placeholder("Fn::Split"))),
+                        }
+                    }
                     "Fn::If" => {
                         let cond = arg.get(0).and_then(Value::as_str).unwrap_or("?").to_owned();
                         self.notes.push(format!(
@@ -375,6 +388,27 @@ fn repair_principals(doc: &mut Value, owner: Option<&str>) {
         let Some(Value::Object(principal)) = s.get_mut("Principal") else {
             continue;
         };
+        // A service or provider that did not resolve is kept as an explicit unknown one, so the
+        // analysis still covers "some service" / "some provider" of the owner's choosing.
+        for (kind, replacement) in [
+            ("Service", "unresolved-service.amazonaws.com".to_owned()),
+            (
+                "Federated",
+                format!("arn:aws:iam::{account}:oidc-provider/unresolved.example.com"),
+            ),
+        ] {
+            if let Some(v) = principal.get_mut(kind) {
+                let fix = |x: &mut Value| {
+                    if x.as_str().is_some_and(|t| t.contains("<unresolved")) {
+                        *x = Value::String(replacement.clone());
+                    }
+                };
+                match v {
+                    Value::Array(items) => items.iter_mut().for_each(fix),
+                    other => fix(other),
+                }
+            }
+        }
         if let Some(aws) = principal.get_mut("AWS") {
             let fix = |v: &mut Value| {
                 if let Value::String(text) = v {
