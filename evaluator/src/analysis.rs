@@ -831,7 +831,7 @@ fn scenarios(
 /// The service namespaces a service's `aws:SourceArn` may name: the one its principal suggests,
 /// and those the policy's own `aws:SourceArn` patterns name (so the analysis never claims a
 /// restriction because it guessed the namespace wrong).
-fn service_names(policy: &TrustPolicy, principal: &str) -> Vec<String> {
+pub(crate) fn service_names(policy: &TrustPolicy, principal: &str) -> Vec<String> {
     let mut names = Vec::new();
     let labels: Vec<&str> = principal
         .trim_end_matches(".amazonaws.com")

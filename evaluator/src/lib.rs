@@ -19,6 +19,9 @@
 //!
 //! Flow: JSON text → [`TrustPolicy`] (validated, operators parsed, patterns compiled, every
 //! element with its JSON Pointer) → [`evaluate`] / [`decide`] against a [`Request`].
+//!
+//! With the cargo feature `proptest`, the module `testing` is a property-testing kit: strategies
+//! for attacker requests, policies and requests, and assertion helpers (see `docs/library.md`).
 
 pub mod analysis;
 pub mod eval;
@@ -28,6 +31,8 @@ pub mod policy;
 pub mod principal;
 pub mod request;
 pub mod sources;
+#[cfg(feature = "proptest")]
+pub mod testing;
 
 pub use analysis::{analyze, Analysis, AnalysisOptions, Threat, ThreatResult, Verdict};
 pub use eval::{
@@ -38,3 +43,8 @@ pub use policy::{Effect, PolicyError, PolicyPrincipal, PolicyWarning, Statement,
 pub use principal::{IamIdentity, IamKind};
 pub use request::{Principal, Request, RequestBuilder, RequestError};
 pub use trustsim_conditions as conditions;
+
+/// The library guide, `docs/library.md`: its examples run as doctests.
+#[cfg(all(doctest, feature = "proptest"))]
+#[doc = include_str!("../../docs/library.md")]
+pub struct LibraryGuide;
