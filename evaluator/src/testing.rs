@@ -47,7 +47,9 @@
 //! literal of the policy, a piece of one between `:` and `/`, or an account the policy names;
 //! chosen text is any string; a service that is not documented to send `aws:SourceAccount` and
 //! `aws:SourceArn` sends both or neither; keys the table does not list for the threat are
-//! absent. The limits of that model (section 4 of `docs/threats.md`) are the strategies' limits
+//! absent. Besides the keys the policy reads, a request may carry session tags or a source
+//! identity when the attacker may send them (they only add the actions `sts:TagSession` and
+//! `sts:SetSourceIdentity` the request needs). The limits of that model (section 4 of `docs/threats.md`) are the strategies' limits
 //! too. Through `"*"`, forged-service requests come from EventBridge, SNS and every service the
 //! policy's `aws:PrincipalServiceName` literals name.
 //!

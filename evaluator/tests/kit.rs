@@ -21,6 +21,11 @@
 //!    as before (for a forged-service fix, those the policy allowed stay allowed), and the
 //!    witness made legitimate (the owner's source account, the ExternalId the fix asks for)
 //!    stays allowed if the policy allowed it.
+//! 5. `decide_evaluate_and_json_agree`: on the kit's arbitrary requests (`requests`), `decide`
+//!    and `evaluate` agree, and a request read back from its JSON is decided alike.
+//!
+//! The tests after the properties check the kit itself (failure messages, `load_roles`, the
+//! attacker classes), and the `bug_*` tests (ignored) pin the analysis bugs the properties found.
 //!
 //! `PROPTEST_CASES` overrides the number of cases. Failures are persisted in
 //! `kit.proptest-regressions` next to this file, and replayed first.
@@ -209,7 +214,7 @@ fn required_value(fix: &Value, key: &str) -> Option<String> {
 }
 
 proptest! {
-    #![proptest_config(config(512))]
+    #![proptest_config(config(384))]
 
     /// 1. The analysis and the evaluator agree on the kit's attacker requests.
     #[test]
@@ -421,7 +426,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(256))]
+    #![proptest_config(config(96))]
 
     /// 5. On arbitrary requests, the fast path and the traced evaluation decide alike, and a
     /// request read back from its JSON is decided alike.
