@@ -703,35 +703,27 @@ fn scenarios(
                         .collect();
                     for account in accounts {
                         let label = format!("a principal of account {account} (through \"*\") acting for another customer");
-                        let sc = Scenario {
+                        let sc = Scenario::new(
                             threat,
-                            label: label.clone(),
-                            caller: Caller::FromPrincipalArn(vec![format!(
+                            label.clone(),
+                            Caller::FromPrincipalArn(vec![format!(
                                 "arn:aws:iam::{account}:role/{{name}}"
                             )]),
-                            action: "sts:AssumeRole",
-                            provider: None,
-                            service_names: Vec::new(),
-                            service_sends_source_keys: true,
-                        };
+                        );
                         add(label, sc, s.index, &mut out);
                     }
                 }
                 (PolicyPrincipal::Everyone, Threat::Public) => {
                     let label = "any AWS principal of another account".to_owned();
-                    let sc = Scenario {
+                    let sc = Scenario::new(
                         threat,
-                        label: label.clone(),
-                        caller: Caller::FromPrincipalArn(vec![
+                        label.clone(),
+                        Caller::FromPrincipalArn(vec![
                             "arn:aws:iam::{account}:role/{name}".to_owned(),
                             "arn:aws:iam::{account}:user/{name}".to_owned(),
                             "arn:aws:iam::{account}:root".to_owned(),
                         ]),
-                        action: "sts:AssumeRole",
-                        provider: None,
-                        service_names: Vec::new(),
-                        service_sends_source_keys: true,
-                    };
+                    );
                     add(label, sc, s.index, &mut out);
                 }
                 (PolicyPrincipal::Service(name), Threat::ForgedService)
@@ -772,15 +764,7 @@ fn scenarios(
                         },
                         _ => Caller::Fixed(Principal::Aws(id.clone())),
                     };
-                    let sc = Scenario {
-                        threat,
-                        label: label.clone(),
-                        caller,
-                        action: "sts:AssumeRole",
-                        provider: None,
-                        service_names: Vec::new(),
-                        service_sends_source_keys: true,
-                    };
+                    let sc = Scenario::new(threat, label.clone(), caller);
                     add(label, sc, s.index, &mut out);
                 }
                 (PolicyPrincipal::Federated(name), Threat::Federated) => {
@@ -807,18 +791,14 @@ fn scenarios(
                 }
                 (PolicyPrincipal::Iam(id), Threat::AccountWide) if id.kind == IamKind::Account => {
                     let label = format!("any principal of account {}", id.account);
-                    let sc = Scenario {
+                    let sc = Scenario::new(
                         threat,
-                        label: label.clone(),
-                        caller: Caller::FromPrincipalArn(vec![
+                        label.clone(),
+                        Caller::FromPrincipalArn(vec![
                             format!("arn:aws:iam::{}:role/{{id}}", id.account),
                             format!("arn:aws:iam::{}:user/{{id}}", id.account),
                         ]),
-                        action: "sts:AssumeRole",
-                        provider: None,
-                        service_names: Vec::new(),
-                        service_sends_source_keys: true,
-                    };
+                    );
                     add(label, sc, s.index, &mut out);
                 }
                 _ => {}

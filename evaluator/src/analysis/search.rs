@@ -53,6 +53,22 @@ pub struct Scenario {
     pub service_sends_source_keys: bool,
 }
 
+impl Scenario {
+    /// An `sts:AssumeRole` scenario with no provider, no service namespaces, and any service
+    /// source keys present.
+    pub fn new(threat: Threat, label: String, caller: Caller) -> Self {
+        Self {
+            threat,
+            label,
+            caller,
+            action: "sts:AssumeRole",
+            provider: None,
+            service_names: Vec::new(),
+            service_sends_source_keys: true,
+        }
+    }
+}
+
 /// Why a search could not be exact.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Limits {
