@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Differential test of trustsim against an independent IAM simulator (docs/differential.md).
+#
+#   bash corpus/differential/run.sh
+#
+# 1. installs the pinned simulator, @cloud-copilot/iam-simulate (`npm ci`: needs the network
+#    the first time, so this script is not part of .ci/run);
+# 2. builds trustsim and the request generator (`cargo build --release`);
+# 3. generates requests near every corpus policy's conditions (at least 5,000 lines, about 20
+#    per policy, the same lines on every run) into out/cases.jsonl;
+# 4. evaluates every line with `trustsim eval --batch` and with harness.mjs (iam-simulate);
+# 5. prints the agreement rate and writes every disagreement to out/disagreements.jsonl.
+#
+# Environment: MIN_CASES (default 5000), PER_POLICY (default 20), and POLICIES_JSONL, a file of
+# {"id", "policy"} lines to use instead of corpus/policies (for local experiments only).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+out="$here/out"
+mkdir -p "$out"
+
+echo "== simulator" >&2
+(cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+echo "iam-simulate $(node -p "require('$here/node_modules/@cloud-copilot/iam-simulate/package.json').version")"
+
+echo "== build" >&2
+(cd "$root" && cargo build --release -p trustsim-cli)
+(cd "$root" && cargo build --release -p trustsim-corpus --bin differential_cases)
+
+echo "== generate" >&2
+source_args=()
+if [[ -n "${POLICIES_JSONL:-}" ]]; then
+  source_args=(--jsonl "$POLICIES_JSONL")
+fi
+"$root/target/release/differential_cases" --per-policy "${PER_POLICY:-20}" \
+  --at-least "${MIN_CASES:-5000}" "${source_args[@]}" >"$out/cases.jsonl"
+echo "$(wc -l <"$out/cases.jsonl") cases" >&2
+
+echo "== evaluate" >&2
+"$root/target/release/trustsim" eval --batch "$out/cases.jsonl" >"$out/trustsim.jsonl"
+node "$here/harness.mjs" "$out/cases.jsonl" >"$out/other.jsonl"
+
+echo "== compare" >&2
+node "$here/compare.mjs" "$out/cases.jsonl" "$out/trustsim.jsonl" "$out/other.jsonl" "$out"
