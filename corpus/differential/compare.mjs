@@ -5,9 +5,10 @@
 //
 // Prints the agreement rate, overall and without the cases the harness cannot express, and
 // writes every disagreement to OUT_DIR/disagreements.jsonl as
-// {"id", "policy", "request", "trustsim", "other", "inexpressible"?}.
+// {"id", "policy", "request", "trustsim", "other", "inexpressible"?, "cause"}, and counts
+// the disagreements by cause (limits.mjs).
 import { readFileSync, writeFileSync } from 'node:fs'
-import { inexpressible } from './limits.mjs'
+import { cause, inexpressible } from './limits.mjs'
 
 const [casesFile, trustsimFile, otherFile, outDir] = process.argv.slice(2)
 if (!outDir) {
@@ -31,14 +32,16 @@ const out = []
 for (const c of cases) {
   const a = verdict(ours.get(c.id))
   const b = verdict(theirs.get(c.id))
-  const limit = inexpressible(c)
+  const limit = await inexpressible(c)
   if (!limit) expressible += 1
   if (a === b) {
     agree += 1
     if (!limit) agreeExpressible += 1
     continue
   }
-  out.push({ id: c.id, policy: c.policy, request: c.request, trustsim: a, other: b, ...(limit ? { inexpressible: limit } : {}) })
+  const d = { id: c.id, policy: c.policy, request: c.request, trustsim: a, other: b, ...(limit ? { inexpressible: limit } : {}) }
+  d.cause = await cause(d)
+  out.push(d)
 }
 writeFileSync(`${outDir}/disagreements.jsonl`, out.map((d) => JSON.stringify(d)).join('\n') + (out.length ? '\n' : ''))
 const pct = (x, n) => (n === 0 ? 'n/a' : `${((100 * x) / n).toFixed(2)}%`)
@@ -48,3 +51,6 @@ console.log(
   `agreement without inexpressible cases: ${agreeExpressible}/${expressible} = ${pct(agreeExpressible, expressible)}`
 )
 console.log(`disagreements: ${out.length} (written to ${outDir}/disagreements.jsonl)`)
+const byCause = new Map()
+for (const d of out) byCause.set(d.cause, (byCause.get(d.cause) ?? 0) + 1)
+for (const [k, n] of [...byCause].sort((x, y) => y[1] - x[1])) console.log(`  ${n}\t${k}`)

@@ -128,6 +128,15 @@ function actionsOf(action, ctx) {
 
 const RESULTS = { Allowed: 'Allow', ExplicitlyDenied: 'ExplicitDeny', ImplicitlyDenied: 'ImplicitDeny' }
 
+// The context iam-simulate is given for a request: its own keys plus the derived ones.
+export function contextFor(request) {
+  const p = principalOf(request.principal)
+  let derived = {}
+  if (p.kind === 'AWS') ({ derived } = awsPrincipal(p.value))
+  if (p.kind === 'Service') derived = { 'aws:PrincipalIsAWSService': 'true', 'aws:PrincipalServiceName': p.value }
+  return contextOf(request, derived)
+}
+
 export function evaluateLine(line) {
   const { policy, request } = line
   if (!policy || typeof policy !== 'object') throw new Error('policy: not an object')

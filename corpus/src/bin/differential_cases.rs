@@ -7,7 +7,7 @@
 //! {...}, "request": {...}}`, where the request always names the role (`"role"`).
 //!
 //! ```text
-//! differential_cases [--per-policy N] [--at-least TOTAL] [--jsonl FILE]
+//! differential_cases [--per-policy N] [--at-least TOTAL] [--jsonl FILE | --generated N]
 //! ```
 //!
 //! `--per-policy` (default 20) is raised, when needed, so that the policies give at least
@@ -15,6 +15,9 @@
 //!
 //! Without `--jsonl`, the policies are those of `corpus/manifest.json`. With it, each line of
 //! FILE is an object with an `id` and a `policy` (for local experiments on other collections).
+//! With `--generated N`, the policies are N arbitrary ones from the kit's `trust_policies`
+//! strategy (fixed seed), named `generated-0000`, ...: they reach operators and shapes the corpus
+//! may not have.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -24,7 +27,9 @@ use trustsim_evaluator::testing::proptest::strategy::{BoxedStrategy, Strategy, V
 use trustsim_evaluator::testing::proptest::test_runner::{
     Config, RngAlgorithm, TestRng, TestRunner,
 };
-use trustsim_evaluator::testing::{attacker_requests, owner_requests, requests_near};
+use trustsim_evaluator::testing::{
+    attacker_requests, owner_requests, requests_near, trust_policies,
+};
 use trustsim_evaluator::{Request, Threat, TrustPolicy};
 
 /// The account that owns every role of the test.
@@ -43,6 +48,7 @@ fn run() -> Result<(), String> {
     let mut per_policy: usize = 20;
     let mut at_least: usize = 0;
     let mut jsonl: Option<String> = None;
+    let mut generated: Option<usize> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -59,12 +65,20 @@ fn run() -> Result<(), String> {
                     .ok_or("--at-least takes a number")?;
             }
             "--jsonl" => jsonl = Some(args.next().ok_or("--jsonl takes a file")?),
+            "--generated" => {
+                generated = Some(
+                    args.next()
+                        .and_then(|n| n.parse().ok())
+                        .ok_or("--generated takes a number")?,
+                );
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    let policies = match jsonl {
-        Some(file) => from_jsonl(&file)?,
-        None => from_corpus()?,
+    let policies = match (jsonl, generated) {
+        (Some(file), _) => from_jsonl(&file)?,
+        (None, Some(n)) => from_kit(n),
+        (None, None) => from_corpus()?,
     };
     let valid: Vec<(&String, &Value, TrustPolicy)> = policies
         .iter()
@@ -95,8 +109,8 @@ fn from_corpus() -> Result<Vec<(String, Value)>, String> {
     for entry in trustsim_corpus::manifest()? {
         let path = trustsim_corpus::policy_path(&entry.id);
         let text = trustsim_corpus::read(&path)?;
-        let doc: Value =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        // A file kept as written that is not JSON at all is skipped (as `null`, no policy).
+        let doc = serde_json::from_str::<Value>(&text).unwrap_or(Value::Null);
         out.push((entry.id, doc));
     }
     Ok(out)
@@ -119,6 +133,20 @@ fn from_jsonl(file: &str) -> Result<Vec<(String, Value)>, String> {
         }
     }
     Ok(out)
+}
+
+fn from_kit(n: usize) -> Vec<(String, Value)> {
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &seed("generated")),
+    );
+    let strategy = trust_policies();
+    (0..n)
+        .filter_map(|i| {
+            let tree = strategy.new_tree(&mut runner).ok()?;
+            Some((format!("generated-{i:04}"), tree.current().document))
+        })
+        .collect()
 }
 
 /// A seed that depends only on the policy's id (FNV-1a), so that adding a policy to the corpus
