@@ -11,8 +11,12 @@
 # 4. evaluates every line with `trustsim eval --batch` and with harness.mjs (iam-simulate);
 # 5. prints the agreement rate and writes every disagreement to out/disagreements.jsonl.
 #
-# Environment: MIN_CASES (default 5000), PER_POLICY (default 20), and POLICIES_JSONL, a file of
-# {"id", "policy"} lines to use instead of corpus/policies (for local experiments only).
+# Environment: MIN_CASES (default 5000), PER_POLICY (default 20); for local exploration only,
+# GENERATED=N (N arbitrary policies from the property-testing kit instead of corpus/policies) or
+# POLICIES_JSONL=FILE (a file of {"id", "policy"} lines).
+#
+# To rebuild the committed regression set from a corpus run:
+#   node corpus/differential/regression.mjs corpus/differential/out > corpus/differential/cases.jsonl
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -32,6 +36,8 @@ echo "== generate" >&2
 source_args=()
 if [[ -n "${POLICIES_JSONL:-}" ]]; then
   source_args=(--jsonl "$POLICIES_JSONL")
+elif [[ -n "${GENERATED:-}" ]]; then
+  source_args=(--generated "$GENERATED")
 fi
 "$root/target/release/differential_cases" --per-policy "${PER_POLICY:-20}" \
   --at-least "${MIN_CASES:-5000}" "${source_args[@]}" >"$out/cases.jsonl"
