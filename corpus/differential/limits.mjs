@@ -92,15 +92,26 @@ export async function cause(d) {
   const ctx = d.request?.context ?? {}
   const ops = operatorsByKey(d.policy)
   const values = (v) => [v].flat().map(String)
-  // An empty string as the key's only value, read by Null or by ForAllValues.
+  // An empty string as the key's only value, read by Null or by a set operator.
   for (const [k, v] of Object.entries(ctx)) {
     const vals = values(v)
     if (vals.length === 0 || vals.some((x) => x !== '')) continue
     const keyOps = ops.get(k.toLowerCase()) ?? []
     if (keyOps.includes('Null')) return 'null-empty-string'
     if (keyOps.some((op) => op.startsWith('ForAllValues:'))) return 'forallvalues-empty-string'
+    if (keyOps.some((op) => op.startsWith('ForAnyValue:'))) return 'foranyvalue-empty-string'
   }
-  // Dates: epoch seconds, or text that is no date but that JavaScript's Date.parse reads.
+  // Dates: epoch seconds (in the request or in the policy), or text that is no date but that
+  // JavaScript's Date.parse reads.
+  for (const st of statements(d.policy)) {
+    for (const [op, block] of Object.entries(st.Condition ?? {})) {
+      if (!DATE_OPERATOR.test(op)) continue
+      for (const [k, v] of Object.entries(block ?? {})) {
+        const present = Object.keys(ctx).some((c) => c.toLowerCase() === k.toLowerCase())
+        if (present && values(v).some((x) => /^-?\d+(\.\d+)?$/.test(x))) return 'date-epoch-seconds'
+      }
+    }
+  }
   for (const [k, v] of Object.entries(ctx)) {
     const keyOps = ops.get(k.toLowerCase()) ?? []
     if (!keyOps.some((op) => DATE_OPERATOR.test(op))) continue

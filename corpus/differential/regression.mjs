@@ -28,6 +28,7 @@ export const VERDICTS = {
   'plain-operator-on-list': 'silent',
   'principal-name-case': 'silent',
   'foranyvalue-ifexists-absent': 'silent',
+  'foranyvalue-empty-string': 'silent',
   'unparseable-value-negated': 'silent',
   'single-valued-key-as-list': 'inexpressible',
   'federated-caller-account-arn': 'inexpressible'

@@ -9,7 +9,8 @@
 # 3. generates requests near every corpus policy's conditions (at least 5,000 lines, about 20
 #    per policy, the same lines on every run) into out/cases.jsonl;
 # 4. evaluates every line with `trustsim eval --batch` and with harness.mjs (iam-simulate);
-# 5. prints the agreement rate and writes every disagreement to out/disagreements.jsonl.
+# 5. prints the agreement rate and writes every disagreement to out/disagreements.jsonl;
+# 6. checks the minimal reproduction of every cause (minimal.jsonl) against the simulator.
 #
 # Environment: MIN_CASES (default 5000), PER_POLICY (default 20); for local exploration only,
 # GENERATED=N (N arbitrary policies from the property-testing kit instead of corpus/policies) or
@@ -49,3 +50,4 @@ node "$here/harness.mjs" "$out/cases.jsonl" >"$out/other.jsonl"
 
 echo "== compare" >&2
 node "$here/compare.mjs" "$out/cases.jsonl" "$out/trustsim.jsonl" "$out/other.jsonl" "$out"
+node "$here/check-minimal.mjs"

@@ -5,7 +5,9 @@
 //! The set holds every disagreement of the last run (iam-simulate's decision is kept in `other`)
 //! and a spread of agreeing cases; `run.sh` and `regression.mjs` in `differential/` rebuild it.
 //! The causes and their verdicts, with the IAM User Guide pages they rest on, are in
-//! `docs/differential.md`, "Disagreements by cause".
+//! `docs/differential.md`, "Disagreements by cause". `differential/minimal.jsonl` holds one
+//! minimal reproduction (or more) of every cause, with its policy written out, since some causes
+//! show only with policies the corpus does not have; it is checked here too.
 
 // Helpers outside `#[test]` functions panic on a broken set too.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
@@ -53,6 +55,7 @@ const CAUSES: &[&str] = &[
     "plain-operator-on-list",
     "principal-name-case",
     "foranyvalue-ifexists-absent",
+    "foranyvalue-empty-string",
     "unparseable-value-negated",
     "single-valued-key-as-list",
     "federated-caller-account-arn",
@@ -113,6 +116,62 @@ fn every_case_gets_its_documented_decision() {
         cases.len(),
         failures.join("\n")
     );
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Minimal {
+    id: String,
+    cause: String,
+    policy: serde_json::Value,
+    request: serde_json::Value,
+    expected: String,
+    other: String,
+}
+
+/// Every cause of `docs/differential.md` has a minimal reproduction, and trustsim gives it the
+/// documented decision (iam-simulate's, `other`, differs; `check-minimal.mjs` checks that side).
+#[test]
+fn every_cause_has_a_minimal_reproduction_with_its_documented_decision() {
+    let path = trustsim_corpus::root()
+        .join("differential")
+        .join("minimal.jsonl");
+    let text = trustsim_corpus::read(&path).unwrap();
+    let minimal: Vec<Minimal> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for cause in CAUSES.iter().filter(|c| **c != "agree") {
+        assert!(
+            minimal.iter().any(|m| m.cause == *cause),
+            "cause `{cause}` has no minimal reproduction in {}",
+            path.display()
+        );
+    }
+    for m in &minimal {
+        assert!(
+            CAUSES.contains(&m.cause.as_str()),
+            "{}: unknown cause",
+            m.id
+        );
+        assert_ne!(
+            m.expected, m.other,
+            "{}: a reproduction must disagree",
+            m.id
+        );
+        let policy = TrustPolicy::from_value(&m.policy).unwrap();
+        let request = Request::from_value(&m.request).unwrap();
+        let decision = evaluate(&policy, &request).decision;
+        assert_eq!(
+            decision.as_str(),
+            m.expected,
+            "{} ({}):\n{}",
+            m.id,
+            m.cause,
+            explain(&policy, &request)
+        );
+    }
 }
 
 /// The set keeps its disagreements: a rebuild that lost them would test nothing new.
