@@ -61,14 +61,14 @@ export async function inexpressible(c) {
     if (Array.isArray(v) && (await singleValued(k))) return 'single-valued-key-as-list'
   }
   // 2. A federated caller named by a provider ARN, against a policy that trusts that ARN's
-  //    account (or everyone): iam-simulate takes the caller as a bare string and reads an
+  //    account: iam-simulate takes the caller as a bare string and reads an
   //    account from any ARN, so it cannot tell the provider from an IAM principal of its account.
   if (principalKind(c.request?.principal) === 'Federated') {
     const m = /^arn:[^:]*:iam::(\d{12}):/.exec(principalOf(c.request.principal))
     if (m) {
       for (const s of statements(c.policy)) {
         for (const [kind, v] of principalEntries(s)) {
-          if (kind === 'AWS' && (v === '*' || v === m[1] || v.endsWith(`:${m[1]}:root`))) {
+          if (kind === 'AWS' && (v === m[1] || v.endsWith(`:${m[1]}:root`))) {
             return 'federated-caller-account-arn'
           }
         }
