@@ -10,7 +10,8 @@
 #    per policy, the same lines on every run) into out/cases.jsonl;
 # 4. evaluates every line with `trustsim eval --batch` and with harness.mjs (iam-simulate);
 # 5. prints the agreement rate and writes every disagreement to out/disagreements.jsonl;
-# 6. checks the minimal reproduction of every cause (minimal.jsonl) against the simulator.
+# 6. checks the minimal reproduction of every cause (minimal.jsonl) against the simulator;
+# 7. lists the corpus policies that one tool rejects and the other evaluates.
 #
 # Environment: MIN_CASES (default 5000), PER_POLICY (default 20); for local exploration only,
 # GENERATED=N (N arbitrary policies from the property-testing kit instead of corpus/policies) or
@@ -51,3 +52,4 @@ node "$here/harness.mjs" "$out/cases.jsonl" >"$out/other.jsonl"
 echo "== compare" >&2
 node "$here/compare.mjs" "$out/cases.jsonl" "$out/trustsim.jsonl" "$out/other.jsonl" "$out"
 node "$here/check-minimal.mjs"
+node "$here/validity.mjs" "$root/target/release/trustsim"
