@@ -1,6 +1,7 @@
 // What the harness cannot express, and the causes of disagreement found so far
 // (docs/differential.md, "Mapping limits" and "Disagreements by cause").
 import { isConditionKeyArray, typeForContextKey } from '@cloud-copilot/iam-simulate'
+import { isIP } from 'node:net'
 import { contextFor } from './harness.mjs'
 
 const ARN_OPERATOR = /^(ForAllValues:|ForAnyValue:)?Arn(Not)?(Equals|Like)(IfExists)?$/
@@ -83,7 +84,7 @@ const IP_OPERATOR = /^(ForAllValues:|ForAnyValue:)?(Not)?IpAddress(IfExists)?$/
 const NEGATED = /(Not|NotIpAddress)/
 // ISO 8601 as the W3C profile writes it (what trustsim reads), or epoch seconds.
 const W3C_DATE = /^\d{4}-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/
-const isIp = (s) => /^\d{1,3}(\.\d{1,3}){3}$/.test(s) || (/^[0-9a-fA-F:]+$/.test(s) && s.includes(':'))
+const isIp = (s) => isIP(s) !== 0
 const isArn = (s) => s.startsWith('arn:') && s.split(':').length >= 6
 
 // The cause of one disagreement (a tag of docs/differential.md), from its shape.
