@@ -33,7 +33,7 @@ export const VERDICTS = {
   'single-valued-key-as-list': 'inexpressible',
   'federated-caller-account-arn': 'inexpressible'
 }
-const AGREE_PER_POLICY = Number(process.env.AGREE_PER_POLICY ?? 3)
+const AGREE_PER_POLICY = Number(process.env.AGREE_PER_POLICY ?? 2)
 
 const outDir = process.argv[2]
 if (!outDir) {

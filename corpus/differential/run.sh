@@ -13,17 +13,20 @@
 # 6. checks the minimal reproduction of every cause (minimal.jsonl) against the simulator;
 # 7. lists the corpus policies that one tool rejects and the other evaluates.
 #
-# Environment: MIN_CASES (default 5000), PER_POLICY (default 20); for local exploration only,
+# Environment: MIN_CASES (default 5000), PER_POLICY (default 20), OUT_DIR (default
+# corpus/differential/out); for local exploration only,
 # GENERATED=N (N arbitrary policies from the property-testing kit instead of corpus/policies) or
 # POLICIES_JSONL=FILE (a file of {"id", "policy"} lines).
 #
-# To rebuild the committed regression set from a corpus run:
-#   node corpus/differential/regression.mjs corpus/differential/out > corpus/differential/cases.jsonl
+# To rebuild the committed regression set from a deep corpus run (its first requests per policy
+# are those of the default run, so it contains that run):
+#   PER_POLICY=300 OUT_DIR=corpus/differential/out/deep bash corpus/differential/run.sh
+#   node corpus/differential/regression.mjs corpus/differential/out/deep > corpus/differential/cases.jsonl
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-out="$here/out"
+out="${OUT_DIR:-$here/out}"
 mkdir -p "$out"
 
 echo "== simulator" >&2
