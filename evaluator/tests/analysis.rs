@@ -518,6 +518,48 @@ fn github_oidc() {
     );
 }
 
+/// GitHub Docs, "OpenID Connect reference", "Customizing the subject claims for an organization
+/// or repository": an organization or repository admin picks which claims make up its tokens'
+/// subject, as `key:value` pairs joined by `:`. A subject that does not start with `repo:` can
+/// therefore be minted by any repository whose template starts with that claim, and the values
+/// of claims such as `workflow` and `environment` are the repository's own choice.
+#[test]
+fn github_custom_subject_templates() {
+    let sub = |op: &str, v: &str| {
+        verdict(
+            github(json!({op: {"token.actions.githubusercontent.com:sub": v}})),
+            Threat::Federated,
+        )
+    };
+    assert_eq!(
+        sub(
+            "StringEquals",
+            "workflow:github-actions:repo:myOrg/myRepo:ref:refs/heads/MyBranch"
+        ),
+        Verdict::Exposed,
+        "an attacker's workflow may be named `github-actions:repo:myOrg/...`"
+    );
+    assert_eq!(
+        sub("StringEquals", "environment:prod"),
+        Verdict::Exposed,
+        "any repository with a template of just `environment` and an environment `prod`"
+    );
+    assert_eq!(
+        sub("StringLike", "repository_owner:octo-org:*"),
+        Verdict::Restricted,
+        "the owner claim is the repository's real organization"
+    );
+    assert_eq!(
+        sub("StringLike", "job_workflow_ref:octo-org/*"),
+        Verdict::Restricted
+    );
+    assert_eq!(
+        sub("StringLike", "repo:octo-org/*"),
+        Verdict::Restricted,
+        "customizing the template never changes the repo claim's value"
+    );
+}
+
 #[test]
 fn cognito_and_eks() {
     let cognito = |c: Value| {

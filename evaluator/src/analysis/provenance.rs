@@ -33,6 +33,10 @@
 //!   (sub = `system:serviceaccount:NAMESPACE:NAME`).
 //! - COG: Amazon Cognito Developer Guide, "IAM roles" (aud = identity pool ID, amr =
 //!   authenticated / unauthenticated).
+//! - GH: GitHub Docs, "OpenID Connect reference", "Customizing the subject claims for an
+//!   organization or repository": the subject is the included claims as `key:value` pairs joined
+//!   by `:`, in the template's order, and any organization or repository admin sets its own
+//!   template.
 //! - SAML: "Available keys for SAML-based AWS STS federation" (saml:aud is the AWS sign-in
 //!   endpoint).
 
@@ -163,7 +167,7 @@ rows! {
     ConfusedDeputy "aws:vpcsourceip" Existential "{chosen}" "the deputy's own network";
 
     // Any identity of a trusted identity provider. Provider claims are matched by suffix.
-    Federated "token.actions.githubusercontent.com:sub" Value "repo:{tenant}/{chosen}" "OIDC, GitHub: sub is repo:ORG/REPO:..., the attacker's own organization";
+    Federated "token.actions.githubusercontent.com:sub" Value "repo:{tenant}/{chosen}|repository:{tenant}/{chosen}|repository_owner:{tenant}|repository_owner:{tenant}:{chosen}|job_workflow_ref:{tenant}/{chosen}|workflow_ref:{tenant}/{chosen}|actor:{tenant}|actor:{tenant}:{chosen}|workflow:{chosen}|environment:{chosen}|ref:{chosen}|context:{chosen}|event_name:{chosen}|ref_type:{chosen}" "OIDC, GH: sub is repo:ORG/REPO:... by default; an organization or repository that customizes its subject template (include_claim_keys) gets KEY:VALUE:... with its first included claim first, and the values of workflow, environment, ref, context, event_name and ref_type are its own choice";
     Federated "token.actions.githubusercontent.com:repository" Value "{tenant}/{chosen}" "GitHub: repository";
     Federated "token.actions.githubusercontent.com:repository_owner" Value "{tenant}" "GitHub: repository_owner";
     Federated "token.actions.githubusercontent.com:job_workflow_ref" Value "{tenant}/{chosen}" "GitHub: job_workflow_ref";
@@ -444,8 +448,8 @@ mod tests {
                 "token.actions.githubusercontent.com:sub",
                 Some("token.actions.githubusercontent.com")
             )
-            .map(|r| r.template),
-            Some("repo:{tenant}/{chosen}")
+            .map(|r| r.template.split('|').next()),
+            Some(Some("repo:{tenant}/{chosen}"))
         );
         assert_eq!(
             lookup(
