@@ -641,7 +641,10 @@ fn scenarios(
                         false,
                     )];
                     for c in policy.statements.iter().flat_map(|s| s.conditions.iter()) {
-                        let key = c.condition.key().as_str();
+                        // Condition key names are case-insensitive ("IAM JSON policy elements:
+                        // Condition", "condition key names are not case-sensitive"), so the
+                        // provider is read from the folded key: `TOKEN.actions...:aud` names the
+                        // same provider as `token.actions...:aud`.
                         let folded = c.condition.key().folded();
                         let entry = if folded.starts_with("saml:") {
                             Some((
@@ -649,7 +652,7 @@ fn scenarios(
                                 format!("arn:aws:iam::{owner_id}:saml-provider/idp"),
                                 true,
                             ))
-                        } else if let Some((host, _)) = key.rsplit_once(':').filter(|(h, _)| {
+                        } else if let Some((host, _)) = folded.rsplit_once(':').filter(|(h, _)| {
                             h.contains('.')
                                 && !folded.starts_with("aws:")
                                 && !folded.starts_with("sts:")

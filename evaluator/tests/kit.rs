@@ -25,7 +25,8 @@
 //!    and `evaluate` agree, and a request read back from its JSON is decided alike.
 //!
 //! The tests after the properties check the kit itself (failure messages, `load_roles`, the
-//! attacker classes), and the `bug_*` tests (ignored) pin the analysis bugs the properties found.
+//! attacker classes); the `bug_*` tests (ignored) pin analysis bugs the properties found, and
+//! the `regression_*` tests pin those that are fixed.
 //!
 //! `PROPTEST_CASES` overrides the number of cases. Failures are persisted in
 //! `kit.proptest-regressions` next to this file, and replayed first.
@@ -330,11 +331,6 @@ proptest! {
                 "re-casing the request changed the decision: {} vs {}\npolicy: {}",
                 r.to_json(), r2.to_json(), g.document
             );
-        }
-        // Known bug `bug_star_provider_named_after_the_key_spelling`: through "*", the
-        // federated scenarios' providers are named after the claim keys as written.
-        if threat == Threat::Federated && has_everyone(&g.policy) {
-            return Ok(());
         }
         let (a, b) = (analyze_threat(&g.policy, threat, &opts()), analyze_threat(&p2, threat, &opts()));
         if a.exact && b.exact {
@@ -694,14 +690,13 @@ fn bug_account_wide_users_told_apart_by_null_username_only() {
 }
 
 /// Found by `equivalent_policies_and_requests_decide_alike`. Through `"*"`, the federated
-/// scenarios' OIDC providers are named after the claim keys as written
+/// scenarios' OIDC providers were named after the claim keys as written
 /// (`arn:aws:iam::OWNER:oidc-provider/<host as spelled in the key>`), although key names are
-/// case-insensitive. Re-casing `token.actions.githubusercontent.com:aud` makes a provider that
-/// does not exist, which a Deny on the real provider does not name: `restricted` becomes
-/// `exposed` (a false positive).
+/// case-insensitive. Re-casing `token.actions.githubusercontent.com:aud` made a provider that
+/// does not exist, which a Deny on the real provider does not name: `restricted` became
+/// `exposed` (a false positive). The provider is now read from the folded key.
 #[test]
-#[ignore = "analysis bug: through \"*\", a federated provider is named after the spelling of its claim key, so re-casing the key changes the verdict"]
-fn bug_star_provider_named_after_the_key_spelling() {
+fn regression_star_provider_named_after_the_key_spelling() {
     let doc = |key: &str| {
         policy(&format!(
             r#"{{"Version": "2012-10-17", "Statement": [
