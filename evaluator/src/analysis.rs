@@ -613,7 +613,11 @@ fn scenarios(
                         .into_iter()
                         .filter(|n| n.contains('.'))
                         .collect();
-                    names.push("events.amazonaws.com".to_owned());
+                    for n in star_services(policy) {
+                        if !names.contains(&n) {
+                            names.push(n);
+                        }
+                    }
                     names.retain(|n| {
                         !provenance::SERVICES_REQUIRING_PASS_ROLE.contains(&n.as_str())
                     });
@@ -850,6 +854,80 @@ pub(crate) fn service_names(policy: &TrustPolicy, principal: &str) -> Vec<String
 }
 
 /// The literal values of every condition on `key` (folded name).
+/// Service principals that stand for "any AWS service" reached through `"*"`, in the order they
+/// are tried. They are principals of services that assume roles, from the service pages of the
+/// IAM User Guide ("AWS services that work with IAM") and the confused-deputy pages of the
+/// services that send `aws:SourceAccount`.
+const STAR_SERVICES: &[&str] = &[
+    "events.amazonaws.com",
+    "sns.amazonaws.com",
+    "s3.amazonaws.com",
+    "logs.amazonaws.com",
+    "firehose.amazonaws.com",
+    "states.amazonaws.com",
+    "scheduler.amazonaws.com",
+    "cloudformation.amazonaws.com",
+    "codebuild.amazonaws.com",
+    "codepipeline.amazonaws.com",
+    "ecs-tasks.amazonaws.com",
+    "sagemaker.amazonaws.com",
+    "glue.amazonaws.com",
+    "backup.amazonaws.com",
+    "config.amazonaws.com",
+    "ssm.amazonaws.com",
+    "apigateway.amazonaws.com",
+    "batch.amazonaws.com",
+    "datasync.amazonaws.com",
+    "elasticmapreduce.amazonaws.com",
+    "eks.amazonaws.com",
+    "pods.eks.amazonaws.com",
+    "bedrock.amazonaws.com",
+    "edgelambda.amazonaws.com",
+    "monitoring.rds.amazonaws.com",
+    "iot.amazonaws.com",
+    "autoscaling.amazonaws.com",
+];
+
+/// The services of [`STAR_SERVICES`] that the forged-service threat tries through `"*"`: one for
+/// each different way the policy tells services apart, by its `aws:PrincipalServiceName`
+/// conditions and by the service principals its statements name (a policy that excludes
+/// EventBridge by name, or denies it in a statement of its own, is judged by SNS too, and so
+/// on). With neither, EventBridge alone stands for every service. A service outside the list
+/// that the policy tells apart from every listed one is not tried (docs/threats.md, 4.5).
+fn star_services(policy: &TrustPolicy) -> Vec<String> {
+    let named: Vec<&str> = policy
+        .statements
+        .iter()
+        .flat_map(|s| s.principals.iter())
+        .filter_map(|e| match &e.principal {
+            PolicyPrincipal::Service(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let conditions: Vec<&trustsim_conditions::Condition> = policy
+        .statements
+        .iter()
+        .flat_map(|s| s.conditions.iter())
+        .map(|c| &c.condition)
+        .filter(|c| c.key().folded() == "aws:principalservicename")
+        .collect();
+    let ctx = trustsim_conditions::ContextMap::new();
+    let mut seen: Vec<Vec<bool>> = Vec::new();
+    let mut out = Vec::new();
+    for name in STAR_SERVICES {
+        let answers: Vec<bool> = conditions
+            .iter()
+            .map(|c| c.evaluate_values(Some(&[*name]), &ctx).result)
+            .chain(named.iter().map(|n| n.eq_ignore_ascii_case(name)))
+            .collect();
+        if !seen.contains(&answers) {
+            seen.push(answers);
+            out.push((*name).to_owned());
+        }
+    }
+    out
+}
+
 fn literal_values(policy: &TrustPolicy, key: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for c in policy.statements.iter().flat_map(|s| s.conditions.iter()) {

@@ -694,8 +694,13 @@ const FRESH_WORDS: [&str; 10] = [
 ];
 
 /// One forged EventBridge request (None: key absent).
-fn forged(account: Option<&str>, arn: Option<&str>, t: &Option<Vec<String>>) -> Request {
-    let mut b = Request::builder(Principal::Service(SERVICE.to_owned()))
+fn forged(
+    service: &str,
+    account: Option<&str>,
+    arn: Option<&str>,
+    t: &Option<Vec<String>>,
+) -> Request {
+    let mut b = Request::builder(Principal::Service(service.to_owned()))
         .action("sts:AssumeRole")
         .context("sts:RoleSessionName", "attacker-session");
     if let Some(a) = account {
@@ -707,11 +712,30 @@ fn forged(account: Option<&str>, arn: Option<&str>, t: &Option<Vec<String>>) -> 
     with_tags(b, t).build().unwrap()
 }
 
-fn source_arns(doc: &Doc, account: &str) -> Vec<String> {
+fn source_arns(doc: &Doc, service: &str, account: &str) -> Vec<String> {
+    let ns = namespace(service);
     resources(doc, "attacker")
         .into_iter()
-        .map(|r| format!("arn:aws:events:us-east-1:{account}:{r}"))
+        .map(|r| format!("arn:aws:{ns}:us-east-1:{account}:{r}"))
         .collect()
+}
+
+/// The ARN service namespace of a service principal (`events` for `events.amazonaws.com`).
+fn namespace(service: &str) -> &str {
+    service.split('.').next().unwrap_or(service)
+}
+
+/// The service a forged-service witness comes from: the trusted service, or through `"*"` any
+/// service the analysis chose to stand for every service (`star_services` in `analysis.rs`).
+fn witness_service(w: &Request, doc: &Doc) -> Result<String, String> {
+    match w.principal() {
+        Principal::Service(s)
+            if s == SERVICE || (has_star(doc) && s.ends_with(".amazonaws.com")) =>
+        {
+            Ok(s.clone())
+        }
+        _ => Err("not the service".to_owned()),
+    }
 }
 
 // ------------------------------------------------------------------ witnesses in class
@@ -779,9 +803,7 @@ fn in_class(threat: Threat, w: &Request, doc: &Doc, lits: &Literals) -> Result<(
             absent(&["aws:SourceAccount", "aws:SourceArn", GITHUB_SUB])
         }
         Threat::ForgedService => {
-            if w.principal() != &Principal::Service(SERVICE.to_owned()) {
-                return Err("not the service".to_owned());
-            }
+            let service = witness_service(w, doc)?;
             let account = single(w, "aws:SourceAccount")?;
             let arn = single(w, "aws:SourceArn")?;
             // The search sends both source keys or neither; a witness of the world where the
@@ -796,7 +818,7 @@ fn in_class(threat: Threat, w: &Request, doc: &Doc, lits: &Literals) -> Result<(
                 let ok = parts.len() == 6
                     && parts[0] == "arn"
                     && parts[1] == "aws"
-                    && parts[2] == "events"
+                    && parts[2] == namespace(&service)
                     && provenance::REGIONS.contains(&parts[3])
                     && is_fresh_account(parts[4], lits)
                     && account.as_deref().is_none_or(|a| a == parts[4]);
@@ -1012,11 +1034,18 @@ proptest! {
         let r = analyze_threat(&p, Threat::ForgedService, &opts());
         let lits = Literals::of(&doc);
         let tag_sets = tag_candidates(&doc);
+        // Through "*", the analysis may judge another service than EventBridge: enumerate the
+        // requests of the service its witness names.
+        let service = r
+            .witness
+            .as_ref()
+            .and_then(|w| witness_service(w, &doc).ok())
+            .unwrap_or_else(|| SERVICE.to_owned());
         let mut any_allowed: Option<Request> = None;
         let mut missing: Vec<&str> = Vec::new();
         for a in FRESH_ACCOUNTS.iter().filter(|a| lits.is_fresh(a)) {
             // Both source keys (each resource of A), or neither.
-            let mut pairs: Vec<(Option<&str>, Option<String>)> = source_arns(&doc, a)
+            let mut pairs: Vec<(Option<&str>, Option<String>)> = source_arns(&doc, &service, a)
                 .into_iter()
                 .map(|arn| (Some(*a), Some(arn)))
                 .collect();
@@ -1024,7 +1053,7 @@ proptest! {
             let mut complete = false;
             for (account, arn) in &pairs {
                 for t in &tag_sets {
-                    let req = forged(*account, arn.as_deref(), t);
+                    let req = forged(&service, *account, arn.as_deref(), t);
                     if decide(&p, &req) == Decision::Allow {
                         complete |= account.is_some();
                         if any_allowed.is_none() {
