@@ -98,24 +98,15 @@ fn shown(s: BoxedStrategy<Request>, n: usize) -> impl Strategy<Value = Vec<Shown
     vec(s.prop_map(Shown), n)
 }
 
-/// The known analysis bug `bug_star_forged_service_is_judged_by_eventbridge_alone`: through
-/// `"*"`, the forged-service threat is judged with `events.amazonaws.com` (and the services
-/// that `aws:PrincipalServiceName` literals name) standing for every service, so a policy that
-/// excludes EventBridge alone is reported `restricted` while other services get in. The kit
-/// also sends SNS through `"*"`; the agreement property skips those requests.
-///
-/// And `bug_account_wide_users_told_apart_by_null_username_only`: for account-wide trust,
+/// The known analysis bug `bug_account_wide_users_told_apart_by_null_username_only`: for account-wide trust,
 /// the analysis tries the account's roles only when no string predicate tells roles and users
 /// apart, so a `Null` condition on `aws:username` hides the users that get in.
 fn known_bug(p: &TrustPolicy, a: &AttackerRequest) -> bool {
-    let star_sns = a.threat == Threat::ForgedService
-        && a.scenario.starts_with("any AWS service through \"*\"")
-        && a.request.principal() == &Principal::Service("sns.amazonaws.com".to_owned());
     let user = matches!(a.request.principal(), Principal::Aws(id) if matches!(id.kind, IamKind::User { .. }));
     let null_username = p.statements.iter().flat_map(|s| &s.conditions).any(|c| {
         c.condition.key().folded() == "aws:username" && c.condition.operator().base.name() == "Null"
     });
-    star_sns || (a.threat == Threat::AccountWide && user && null_username)
+    a.threat == Threat::AccountWide && user && null_username
 }
 
 /// Keys whose literals define the analysis's attacker classes rather than only constrain them:
@@ -196,22 +187,29 @@ fn context_value(request: &Request, key: &str) -> Option<String> {
         .and_then(|(_, v, _)| v.first().cloned())
 }
 
-/// The value a fix requires for `key` (`StringEquals`) in a statement that trusts an `AWS`
-/// principal, if any.
-fn required_value(fix: &Value, key: &str) -> Option<String> {
-    let statements = match fix.get("Statement")? {
-        Value::Array(list) => list.clone(),
-        one => vec![one.clone()],
+/// The value a fix requires for `key` (`StringEquals`) in a statement it wrote that trusts an
+/// `AWS` principal, if any.
+fn required_value(fix: &Value, original: &Value, key: &str) -> Option<String> {
+    let statements = |doc: &Value| match doc.get("Statement") {
+        Some(Value::Array(list)) => list.clone(),
+        Some(one) => vec![one.clone()],
+        None => Vec::new(),
     };
-    statements.iter().find_map(|s| {
-        s.get("Principal")?.get("AWS")?;
-        s.get("Condition")?
-            .get("StringEquals")?
-            .as_object()?
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .and_then(|(_, v)| v.as_str().map(str::to_owned))
-    })
+    // Only the statements the fix wrote: a value the policy already asked for elsewhere (another
+    // principal's ExternalId) is not what the fix asks of the deputy.
+    let before = statements(original);
+    statements(fix)
+        .iter()
+        .filter(|s| !before.contains(s))
+        .find_map(|s| {
+            s.get("Principal")?.get("AWS")?;
+            s.get("Condition")?
+                .get("StringEquals")?
+                .as_object()?
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .and_then(|(_, v)| v.as_str().map(str::to_owned))
+        })
 }
 
 proptest! {
@@ -369,9 +367,7 @@ proptest! {
             return Ok(());
         }
         prop_assert_denied!(fp, witness, "the {} fix {} must deny the witness", threat.name(), fixed);
-        // Known bug `bug_star_forged_service_is_judged_by_eventbridge_alone`: a forged-service
-        // fix of a policy with "*" is proven by EventBridge alone.
-        if fr.exact && !(threat == Threat::ForgedService && has_everyone(&fp)) {
+        if fr.exact {
             Check::new().owner(OWNER).cases(24).seed(seed).sampled(&fp, threat)
                 .map_err(|f| f.context(format!("the {} fix {}", threat.name(), fixed)))?;
         }
@@ -409,7 +405,7 @@ proptest! {
                     None => r,
                 }
             }),
-            Threat::ConfusedDeputy => required_value(&fixed, "sts:ExternalId")
+            Threat::ConfusedDeputy => required_value(&fixed, &g.document, "sts:ExternalId")
                 .map(|id| set_context(&witness, "sts:ExternalId", Value::from(id))),
             _ => None,
         };
@@ -636,8 +632,7 @@ fn forged_or(
 /// except EventBridge is then reported `restricted`, exactly, for every threat, while SNS
 /// working for any account gets in.
 #[test]
-#[ignore = "analysis bug: through \"*\", forged-service is judged by EventBridge alone; a policy that excludes EventBridge is reported restricted while other services get in"]
-fn bug_star_forged_service_is_judged_by_eventbridge_alone() {
+fn regression_star_forged_service_is_judged_by_eventbridge_alone() {
     let p = policy(
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
         "Action": "sts:AssumeRole", "Condition": {
