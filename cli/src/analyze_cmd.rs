@@ -12,7 +12,21 @@ use trustsim_evaluator::analysis::owner_from;
 use trustsim_evaluator::sources::{self, InputKind};
 use trustsim_evaluator::{analyze, Analysis, AnalysisOptions, Threat, TrustPolicy, Verdict};
 
-use crate::eval_cmd::input_error;
+use trustsim_evaluator::limits::{
+    thousands, MAX_FILE_BYTES, MAX_POLICY_FILE_BYTES, MAX_TEMPLATE_BYTES,
+};
+
+use crate::eval_cmd::{input_error, place_error};
+use crate::input::read_text;
+
+fn too_large(path: &Path, size: usize, max: usize, what: &str, help: &str) -> String {
+    format!(
+        "{}: (document root): the file is {} bytes, more than trustsim reads for {what} (at most {})\n  help: {help}",
+        path.display(),
+        thousands(size),
+        thousands(max)
+    )
+}
 use crate::Format;
 
 /// Arguments of `trustsim analyze`.
@@ -156,13 +170,18 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
     let mut roles = Vec::new();
     let mut jobs: Vec<sources::Role> = Vec::new();
     for path in &paths {
-        let text = match std::fs::read_to_string(path) {
+        let text = match read_text(path, MAX_FILE_BYTES, "any input") {
             Ok(t) => t,
             Err(e) => {
-                errors.push(format!("{}: cannot read: {e}", path.display()));
+                errors.push(e);
                 continue;
             }
         };
+        let json = text.trim_start().starts_with(['{', '[']);
+        if !json && text.len() > MAX_TEMPLATE_BYTES {
+            errors.push(too_large(path, text.len(), MAX_TEMPLATE_BYTES, "a CloudFormation template (YAML)", "CloudFormation itself takes templates of at most 1 MB (AWS CloudFormation User Guide, \"CloudFormation quotas\"); split the template"));
+            continue;
+        }
         let value = match sources::read_value(&text, path) {
             Ok(v) => v,
             Err(e) => {
@@ -184,6 +203,17 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                 continue;
             }
         };
+        let limit = match kind {
+            InputKind::Policy => Some((MAX_POLICY_FILE_BYTES, "a trust policy", "IAM takes a role trust policy of at most 8,192 characters (IAM User Guide, \"IAM and AWS STS quotas\"); check that this is the right file")),
+            InputKind::CloudFormation => Some((MAX_TEMPLATE_BYTES, "a CloudFormation template", "CloudFormation itself takes templates of at most 1 MB (AWS CloudFormation User Guide, \"CloudFormation quotas\"); split the template")),
+            _ => None,
+        };
+        if let Some((max, what, help)) = limit {
+            if text.len() > max {
+                errors.push(too_large(path, text.len(), max, what, help));
+                continue;
+            }
+        }
         let found = match sources::roles(kind, &value, &text, path, args.account.as_deref()) {
             Ok(r) => r,
             Err(e) => {
@@ -222,16 +252,28 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                 account: account.clone(),
             };
             match TrustPolicy::from_value(&role.document) {
-                Ok(policy) => Ok(Role {
-                    analysis: analyze(&policy, &options),
-                    document: role.document.clone(),
-                    source: role.source,
-                    name: role.name,
-                    line: role.line,
-                    account,
-                    notes: role.notes,
-                }),
-                Err(e) => Err(format!("{}: {}: {}", role.source, e.pointer, e.message)),
+                Ok(policy) => {
+                    let mut notes = role.notes;
+                    if let Some(w) = policy.quota_warning() {
+                        notes.push(w.message.clone());
+                    }
+                    Ok(Role {
+                        analysis: analyze(&policy, &options),
+                        document: role.document.clone(),
+                        source: role.source,
+                        name: role.name,
+                        line: role.line,
+                        account,
+                        notes,
+                    })
+                }
+                Err(e) => {
+                    let place = match role.line {
+                        Some(l) => format!("{} (line {l})", role.source),
+                        None => role.source.clone(),
+                    };
+                    Err(place_error(&place, &e))
+                }
             }
         })
         .collect();

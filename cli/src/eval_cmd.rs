@@ -10,7 +10,12 @@ use trustsim_evaluator::{
     decide, evaluate, Decision, PolicyError, Principal, Request, TrustPolicy,
 };
 
+use trustsim_evaluator::limits::{
+    thousands, MAX_BATCH_LINE_BYTES, MAX_POLICY_FILE_BYTES, MAX_REQUEST_BYTES,
+};
+
 use crate::context_arg::{self, ContextArg};
+use crate::input::read_text;
 use crate::{human, Format};
 
 /// Arguments of `trustsim eval`.
@@ -57,16 +62,18 @@ fn fail(msg: &str) -> ExitCode {
 
 /// Reports an input error with its file and JSON Pointer.
 pub fn input_error(file: &Path, e: &PolicyError) -> String {
-    let mut s = format!("{}: {}: {}", file.display(), e.pointer, e.message);
+    place_error(&file.display().to_string(), e)
+}
+
+/// Reports an input error at a place (a file, or a role inside one), with its JSON Pointer and
+/// what would be right.
+pub fn place_error(place: &str, e: &PolicyError) -> String {
+    let mut s = format!("{place}: {}: {}", e.pointer, e.message);
     if let Some(h) = &e.help {
         s.push_str("\n  help: ");
         s.push_str(h);
     }
     s
-}
-
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
 }
 
 /// Runs the command.
@@ -77,7 +84,7 @@ pub fn run(args: &EvalArgs) -> ExitCode {
     let Some(policy_path) = &args.policy else {
         return fail("give a trust policy file, or --batch FILE");
     };
-    let policy = match read(policy_path)
+    let policy = match read_text(policy_path, MAX_POLICY_FILE_BYTES, "a trust policy")
         .and_then(|t| TrustPolicy::from_json(&t).map_err(|e| input_error(policy_path, &e)))
     {
         Ok(p) => p,
@@ -124,7 +131,7 @@ pub fn run(args: &EvalArgs) -> ExitCode {
 
 fn build_request(args: &EvalArgs) -> Result<Request, String> {
     if let Some(path) = &args.request {
-        let text = read(path)?;
+        let text = read_text(path, MAX_REQUEST_BYTES, "a request")?;
         return Request::from_json(&text).map_err(|e| input_error(path, &e));
     }
     let Some(p) = &args.principal else {
@@ -160,19 +167,30 @@ fn run_batch(path: &Path) -> ExitCode {
         Err(e) => return fail(&format!("{}: cannot read: {e}", path.display())),
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut reader = std::io::BufReader::new(file);
     // Lines are read as bytes so that one line that is not UTF-8 is reported and skipped rather
-    // than ending the batch.
-    for (n, line) in std::io::BufReader::new(file).split(b'\n').enumerate() {
-        let line = match line {
-            Ok(l) => l,
-            Err(e) => return fail(&format!("{}: line {}: {e}", path.display(), n + 1)),
+    // than ending the batch; a line longer than the limit is skipped without being kept.
+    let mut n = 0;
+    loop {
+        n += 1;
+        let line = match bounded_line(&mut reader, MAX_BATCH_LINE_BYTES) {
+            Ok(Some(l)) => l,
+            Ok(None) => break,
+            Err(e) => return fail(&format!("{}: line {n}: {e}", path.display())),
         };
-        let result = match std::str::from_utf8(&line) {
-            Ok(text) if text.trim().is_empty() => continue,
-            Ok(text) => batch_line(text, n + 1),
-            Err(e) => {
-                json!({"id": Value::Null, "error": format!("line {}: not UTF-8: {e}", n + 1)})
-            }
+        let result = match line {
+            Line::TooLong => json!({"id": Value::Null, "error": format!(
+                "line {n}: the line is longer than {} bytes, more than trustsim reads for a policy and a request; give the policy as compact JSON of at most {} bytes",
+                thousands(MAX_BATCH_LINE_BYTES),
+                thousands(trustsim_evaluator::limits::MAX_POLICY_BYTES)
+            )}),
+            Line::Text(bytes) => match std::str::from_utf8(&bytes) {
+                Ok(text) if text.trim().is_empty() => continue,
+                Ok(text) => batch_line(text, n),
+                Err(e) => {
+                    json!({"id": Value::Null, "error": format!("line {n}: not UTF-8: {e}")})
+                }
+            },
         };
         if writeln!(out, "{result}").is_err() {
             return ExitCode::from(INVALID);
@@ -182,6 +200,47 @@ fn run_batch(path: &Path) -> ExitCode {
         return ExitCode::from(INVALID);
     }
     ExitCode::SUCCESS
+}
+
+enum Line {
+    Text(Vec<u8>),
+    TooLong,
+}
+
+/// The next line (without its `\n`), holding at most `limit` bytes of it; `None` at the end.
+fn bounded_line(r: &mut impl BufRead, limit: usize) -> std::io::Result<Option<Line>> {
+    let mut line = Vec::new();
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let buf = r.fill_buf()?;
+        if buf.is_empty() {
+            break;
+        }
+        any = true;
+        let (chunk, done) = match buf.iter().position(|b| *b == b'\n') {
+            Some(i) => (buf.get(..i).unwrap_or_default(), Some(i + 1)),
+            None => (buf, None),
+        };
+        if !too_long {
+            if line.len() + chunk.len() > limit {
+                too_long = true;
+                line = Vec::new();
+            } else {
+                line.extend_from_slice(chunk);
+            }
+        }
+        let used = done.unwrap_or(buf.len());
+        r.consume(used);
+        if done.is_some() {
+            break;
+        }
+    }
+    Ok(match (any, too_long) {
+        (false, _) => None,
+        (true, true) => Some(Line::TooLong),
+        (true, false) => Some(Line::Text(line)),
+    })
 }
 
 fn batch_line(line: &str, n: usize) -> Value {

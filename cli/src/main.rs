@@ -8,6 +8,7 @@ mod context_arg;
 mod diff;
 mod eval_cmd;
 mod human;
+mod input;
 mod sarif;
 
 use std::process::ExitCode;

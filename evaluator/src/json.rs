@@ -12,8 +12,7 @@ use serde_json::{Map, Value};
 use crate::pointer::Pointer;
 use crate::policy::PolicyError;
 
-/// Nesting deeper than this is refused (a trust policy is at most five levels deep).
-pub const MAX_DEPTH: usize = 64;
+pub use crate::limits::MAX_DEPTH;
 
 /// Parses JSON text into a value, rejecting duplicate keys and excessive nesting.
 pub fn parse(text: &str, what: &str) -> Result<Value, PolicyError> {
@@ -26,12 +25,32 @@ pub fn parse(text: &str, what: &str) -> Result<Value, PolicyError> {
     .and_then(|v| de.end().map(|()| v));
     result.map_err(|e| {
         let msg = e.to_string();
-        // Our own errors carry their pointer before a tab; serde_json appends the position.
-        match msg.split_once('\t') {
-            Some((pointer, rest)) => PolicyError::new(pointer_from(pointer), rest.to_owned()),
-            None => PolicyError::new(Pointer::root(), format!("{what} is not valid JSON: {msg}")),
+        // Our own errors carry their pointer and help around the message, separated by tabs;
+        // serde_json appends the position.
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        let bare = msg.strip_suffix(&position).unwrap_or(&msg);
+        let mut parts = bare.splitn(3, '\t');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(pointer), Some(rest), help) => {
+                let e = PolicyError::new(pointer_from(pointer), format!("{rest}{position}"));
+                match help {
+                    Some(h) => e.help(h.to_owned()),
+                    None => e,
+                }
+            }
+            _ => PolicyError::new(Pointer::root(), format!("{what} is not valid JSON: {msg}"))
+                .help(syntax_help(&e)),
         }
     })
+}
+
+/// What would be right, for a JSON syntax error.
+fn syntax_help(e: &serde_json::Error) -> &'static str {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Eof => "the text ends too early: close every `{`, `[` and `\"`",
+        _ => "a JSON document is one object: keys and strings in double quotes, `,` between items, no trailing `,`",
+    }
 }
 
 fn pointer_from(text: &str) -> Pointer {
@@ -41,6 +60,13 @@ fn pointer_from(text: &str) -> Pointer {
         p = p.key(&seg.replace("~1", "/").replace("~0", "~"));
     }
     p
+}
+
+fn too_deep<E: de::Error>(at: &Pointer) -> E {
+    E::custom(format!(
+        "{}\tthe document nests deeper than {MAX_DEPTH} levels, more than trustsim reads\ta trust policy nests at most five levels deep: Statement, a statement, Condition, an operator, a key",
+        at.as_str()
+    ))
 }
 
 struct Seed {
@@ -87,10 +113,7 @@ impl<'de> Visitor<'de> for Seed {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         if self.depth >= MAX_DEPTH {
-            return Err(de::Error::custom(format!(
-                "{}\tthe document nests deeper than {MAX_DEPTH} levels",
-                self.path.as_str()
-            )));
+            return Err(too_deep(&self.path));
         }
         let mut out = Vec::new();
         while let Some(v) = seq.next_element_seed(Seed {
@@ -103,17 +126,14 @@ impl<'de> Visitor<'de> for Seed {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         if self.depth >= MAX_DEPTH {
-            return Err(de::Error::custom(format!(
-                "{}\tthe document nests deeper than {MAX_DEPTH} levels",
-                self.path.as_str()
-            )));
+            return Err(too_deep(&self.path));
         }
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             let path = self.path.key(&key);
             if out.contains_key(&key) {
                 return Err(de::Error::custom(format!(
-                    "{}\t`{key}` appears twice in the same object; AWS rejects duplicate elements",
+                    "{}\t`{key}` appears twice in the same object; AWS rejects duplicate elements\tkeep one `{key}` (IAM User Guide, \"Grammar of the IAM JSON policy language\")",
                     path.as_str()
                 )));
             }

@@ -26,6 +26,7 @@
 pub mod analysis;
 pub mod eval;
 pub mod json;
+pub mod limits;
 pub mod pointer;
 pub mod policy;
 pub mod principal;

@@ -35,6 +35,9 @@ pub struct TrustPolicy {
     pub warnings: Vec<PolicyWarning>,
     /// The document as read (fixes are written as edits of it).
     pub document: serde_json::Value,
+    /// The characters IAM counts against its role trust policy length quota (all but white
+    /// space, in the compact JSON of the document).
+    pub length: usize,
 }
 
 impl TrustPolicy {
@@ -48,6 +51,17 @@ impl TrustPolicy {
     /// Reads a trust policy from a JSON value.
     pub fn from_value(value: &serde_json::Value) -> Result<Self, PolicyError> {
         parse::policy(value)
+    }
+
+    /// The warning that the policy is longer than AWS's role trust policy length quota
+    /// ([`crate::limits::AWS_TRUST_POLICY_CHARS`]), if it is.
+    pub fn quota_warning(&self) -> Option<&PolicyWarning> {
+        if self.length <= crate::limits::AWS_TRUST_POLICY_CHARS {
+            return None;
+        }
+        self.warnings
+            .iter()
+            .find(|w| w.pointer.as_str().is_empty() && w.message.starts_with("the policy has"))
     }
 
     /// The policy language version that governs policy variables: `2012-10-17` enables them;

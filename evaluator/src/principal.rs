@@ -79,6 +79,12 @@ impl IamIdentity {
         let arn = Arn::parse(text).ok_or_else(|| {
             "expected a 12-digit account ID or an ARN such as `arn:aws:iam::111122223333:role/name`".to_owned()
         })?;
+        if arn.service != "iam" && arn.service != "sts" {
+            return Err(format!(
+                "`{}` ARNs are not principals: use an `iam` or `sts` ARN",
+                arn.service
+            ));
+        }
         if !is_account_id(arn.account) {
             return Err(format!("`{}` is not a 12-digit account ID", arn.account));
         }

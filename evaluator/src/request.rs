@@ -21,8 +21,20 @@
 use serde_json::{Map, Value};
 use trustsim_conditions::ContextMap;
 
+use crate::limits::{thousands, MAX_CONTEXT_KEYS, MAX_CONTEXT_VALUES, MAX_CONTEXT_VALUE_CHARS};
 use crate::pointer::Pointer;
 use crate::policy::PolicyError;
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
 use crate::principal::{is_account_id, is_federated_name, IamIdentity, IamKind};
 
 /// A problem in a request document (same shape as a policy error: a pointer and a message).
@@ -124,9 +136,13 @@ impl Request {
     /// Reads a request from a JSON value.
     pub fn from_value(value: &Value) -> Result<Self, RequestError> {
         let root = Pointer::root();
-        let obj = value
-            .as_object()
-            .ok_or_else(|| PolicyError::new(root.clone(), "a request must be a JSON object"))?;
+        let obj = value.as_object().ok_or_else(|| {
+            PolicyError::new(
+                root.clone(),
+                format!("a request must be a JSON object, not {}", kind(value)),
+            )
+            .help("write {\"principal\": {...}, \"action\": ..., \"context\": {...}}")
+        })?;
         let mut action = "sts:AssumeRole".to_owned();
         let mut principal = None;
         let mut role = None;
@@ -135,20 +151,34 @@ impl Request {
             let at = root.key(k);
             match k.as_str() {
                 "action" => {
-                    let s = v
-                        .as_str()
-                        .ok_or_else(|| PolicyError::new(at.clone(), "`action` must be a string"))?;
+                    let s = v.as_str().ok_or_else(|| {
+                        PolicyError::new(
+                            at.clone(),
+                            format!("`action` must be a string, not {}", kind(v)),
+                        )
+                        .help("e.g. \"action\": \"sts:AssumeRoleWithWebIdentity\"")
+                    })?;
                     action = s.to_owned();
                 }
                 "principal" => principal = Some(principal_of(v, &at)?),
                 "role" => match v {
                     Value::Null => {}
                     Value::String(s) => role = Some(s.clone()),
-                    _ => return Err(PolicyError::new(at, "`role` must be a role ARN string")),
+                    other => {
+                        return Err(PolicyError::new(
+                            at,
+                            format!("`role` must be a role ARN string, not {}", kind(other)),
+                        )
+                        .help("e.g. \"role\": \"arn:aws:iam::111122223333:role/target\""))
+                    }
                 },
                 "context" => {
                     context = Some(v.as_object().ok_or_else(|| {
-                        PolicyError::new(at.clone(), "`context` must be an object of key: value")
+                        PolicyError::new(
+                            at.clone(),
+                            format!("`context` must be an object of key: value, not {}", kind(v)),
+                        )
+                        .help("e.g. \"context\": {\"aws:SourceAccount\": \"111122223333\"}")
                     })?)
                 }
                 other => {
@@ -169,14 +199,53 @@ impl Request {
         }
         if let Some(ctx) = context {
             let at = root.key("context");
+            if ctx.len() > MAX_CONTEXT_KEYS {
+                return Err(PolicyError::new(
+                    at,
+                    format!(
+                        "the context has {} keys, more than trustsim reads (at most {})",
+                        thousands(ctx.len()),
+                        thousands(MAX_CONTEXT_KEYS)
+                    ),
+                )
+                .help("give only the keys the policy's conditions read"));
+            }
             for (k, v) in ctx {
                 let p = at.key(k);
+                if let Value::Array(items) = v {
+                    if items.len() > MAX_CONTEXT_VALUES {
+                        return Err(PolicyError::new(
+                            p,
+                            format!(
+                                "{} values is more than trustsim reads for one key (at most {})",
+                                thousands(items.len()),
+                                thousands(MAX_CONTEXT_VALUES)
+                            ),
+                        )
+                        .help("AWS sends at most 50 session tags; give the values the conditions compare"));
+                    }
+                }
                 let text = |x: &Value, p: &Pointer| -> Result<String, RequestError> {
+                    if let Value::String(s) = x {
+                        let n = s.chars().count();
+                        if n > MAX_CONTEXT_VALUE_CHARS {
+                            return Err(PolicyError::new(
+                                p.clone(),
+                                format!(
+                                    "the value is {} characters long, more than trustsim reads (at most {})",
+                                    thousands(n),
+                                    thousands(MAX_CONTEXT_VALUE_CHARS)
+                                ),
+                            )
+                            .help("give the value as AWS would send it; no STS request carries a value this long"));
+                        }
+                    }
                     match x {
                         Value::String(s) => Ok(s.clone()),
                         Value::Bool(b) => Ok(b.to_string()),
                         Value::Number(n) => Ok(n.to_string()),
-                        _ => Err(PolicyError::new(p.clone(), "a context value must be a string, number, boolean, list of those, or null")),
+                        other => Err(PolicyError::new(p.clone(), format!("a context value must be a string, number, boolean, list of those, or null, not {}", kind(other)))
+                            .help("write a multivalued key as a list of strings, e.g. \"aws:TagKeys\": [\"team\", \"env\"]")),
                     }
                 };
                 b = match v {
@@ -274,7 +343,10 @@ impl Request {
 
 fn principal_of(v: &Value, at: &Pointer) -> Result<Principal, RequestError> {
     match v {
-        Value::String(s) => Principal::infer(s).map_err(|e| PolicyError::new(at.clone(), e)),
+        Value::String(s) => Principal::infer(s).map_err(|e| {
+            PolicyError::new(at.clone(), e)
+                .help("name the kind: {\"AWS\": \"arn:aws:iam::111122223333:role/ci\"}, {\"Service\": \"events.amazonaws.com\"} or {\"Federated\": \"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com\"}")
+        }),
         Value::Object(map) if map.len() == 1 => {
             let Some((k, v)) = map.iter().next() else {
                 return Err(PolicyError::new(at.clone(), "`principal` is empty"));
@@ -282,10 +354,14 @@ fn principal_of(v: &Value, at: &Pointer) -> Result<Principal, RequestError> {
             let p = at.key(k);
             let s = v
                 .as_str()
-                .ok_or_else(|| PolicyError::new(p.clone(), "the principal must be one string"))?;
+                .ok_or_else(|| {
+                    PolicyError::new(p.clone(), "the principal must be one string")
+                        .help("a request has one caller, e.g. {\"AWS\": \"arn:aws:iam::111122223333:role/ci\"}")
+                })?;
             match k.as_str() {
                 "AWS" => IamIdentity::parse(s).map(Principal::Aws).map_err(|e| {
                     PolicyError::new(p, format!("`{s}` is not an AWS principal: {e}"))
+                        .help("give a 12-digit account ID or an IAM or STS ARN such as arn:aws:sts::111122223333:assumed-role/ci/session")
                 }),
                 "Service"
                     if crate::principal::is_service_name(s)
@@ -296,28 +372,38 @@ fn principal_of(v: &Value, at: &Pointer) -> Result<Principal, RequestError> {
                 "Service" => Err(PolicyError::new(
                     p,
                     format!("`{s}` is not a service principal"),
-                )),
+                )
+                .help("a service principal is a DNS-style name such as \"events.amazonaws.com\"")),
                 "Federated" if !s.is_empty() && !s.contains('*') => {
                     Ok(Principal::Federated(s.to_owned()))
                 }
                 "Federated" => Err(PolicyError::new(
                     p,
                     format!("`{s}` is not a federated principal"),
-                )),
+                )
+                .help("give the identity provider without wildcards, e.g. \"cognito-identity.amazonaws.com\" or an oidc-provider ARN")),
                 other => Err(
                     PolicyError::new(p, format!("unknown principal kind `{other}`"))
                         .help("use `AWS`, `Service` or `Federated`"),
                 ),
             }
         }
-        Value::Object(_) => Err(PolicyError::new(
+        Value::Object(map) => Err(PolicyError::new(
             at.clone(),
-            "`principal` must have exactly one of `AWS`, `Service`, `Federated`",
-        )),
-        _ => Err(PolicyError::new(
+            format!(
+                "`principal` must have exactly one of `AWS`, `Service`, `Federated`, not {}",
+                map.len()
+            ),
+        )
+        .help("a request has one caller: evaluate each caller in its own request")),
+        other => Err(PolicyError::new(
             at.clone(),
-            "`principal` must be a string or an object such as {\"AWS\": \"...\"}",
-        )),
+            format!(
+                "`principal` must be a string or an object such as {{\"AWS\": \"...\"}}, not {}",
+                kind(other)
+            ),
+        )
+        .help("e.g. \"principal\": {\"Service\": \"events.amazonaws.com\"}")),
     }
 }
 

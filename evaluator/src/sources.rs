@@ -13,9 +13,14 @@
 //! (AWS CloudFormation User Guide, "Intrinsic function reference" and "Pseudo parameters
 //! reference".)
 
+use std::cell::{Cell, RefCell};
+use std::fmt;
 use std::path::Path;
 
+use serde::de::{self, DeserializeSeed, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
 use serde_json::{Map, Value};
+
+use crate::limits::MAX_YAML_NODES;
 
 use crate::pointer::Pointer;
 use crate::policy::PolicyError;
@@ -64,79 +69,247 @@ pub struct Role {
 
 /// Reads a file's text as a JSON or YAML value. YAML short-form tags become their long forms
 /// (`!Ref x` → `{"Ref": "x"}`, `!GetAtt a.b` → `{"Fn::GetAtt": ["a", "b"]}`, `!Sub s` →
-/// `{"Fn::Sub": s}`).
+/// `{"Fn::Sub": s}`). YAML is read with the same duplicate-key and depth rules as JSON, and at
+/// most [`MAX_YAML_NODES`] values (aliases counted at each use), so that a YAML bomb is an error.
 pub fn read_value(text: &str, path: &Path) -> Result<Value, PolicyError> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         return crate::json::parse(text, "the file");
     }
-    let yaml: serde_norway::Value = serde_norway::from_str(text).map_err(|e| {
-        let kind = if path.extension().is_some_and(|x| x == "json") {
-            "JSON"
+    let kind = if path.extension().is_some_and(|x| x == "json") {
+        "JSON"
+    } else {
+        "YAML"
+    };
+    let own: RefCell<Option<PolicyError>> = RefCell::new(None);
+    let budget = Cell::new(MAX_YAML_NODES);
+    let de = serde_norway::Deserializer::from_str(text);
+    let seed = YamlSeed {
+        path: Pointer::root(),
+        depth: 0,
+        budget: &budget,
+        own: &own,
+    };
+    seed.deserialize(de).map_err(|e| {
+        if let Some(mine) = own.take() {
+            return mine;
+        }
+        let text = e.to_string();
+        if text.contains("repetition limit exceeded") || text.contains("recursion limit exceeded") {
+            return PolicyError::new(
+                Pointer::root(),
+                format!("the file is not valid {kind} for trustsim: {text} (its aliases expand too far: a YAML bomb?)"),
+            )
+            .help("write the values out instead of repeating anchors with `*alias`; CloudFormation templates rarely need aliases");
+        }
+        let help = if kind == "JSON" {
+            "a JSON document is one object: keys and strings in double quotes, `,` between items, no trailing `,`"
         } else {
-            "YAML"
+            "check the indentation and quoting at that line (YAML indents with spaces, never tabs)"
         };
-        PolicyError::new(
-            Pointer::root(),
-            format!("the file is not valid {kind}: {e}"),
-        )
-    })?;
-    Ok(from_yaml(yaml))
+        PolicyError::new(Pointer::root(), format!("the file is not valid {kind}: {e}")).help(help)
+    })
 }
 
-fn from_yaml(v: serde_norway::Value) -> Value {
-    use serde_norway::Value as Y;
-    match v {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => n
-            .as_i64()
-            .map(Value::from)
-            .or_else(|| n.as_u64().map(Value::from))
-            .or_else(|| {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map(Value::Number)
-            })
-            .unwrap_or(Value::Null),
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(items.into_iter().map(from_yaml).collect()),
-        Y::Mapping(map) => {
-            let mut out = Map::new();
-            for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    other => format!("{other:?}"),
-                };
-                out.insert(key, from_yaml(v));
+/// Reads YAML into a JSON value, counting values against a budget.
+struct YamlSeed<'a> {
+    path: Pointer,
+    depth: usize,
+    budget: &'a Cell<usize>,
+    own: &'a RefCell<Option<PolicyError>>,
+}
+
+impl<'a> YamlSeed<'a> {
+    fn fail<E: de::Error>(&self, e: PolicyError) -> E {
+        let text = e.message.clone();
+        *self.own.borrow_mut() = Some(e);
+        E::custom(text)
+    }
+
+    /// Counts one value; an error when the budget is spent.
+    fn take<E: de::Error>(&self) -> Result<(), E> {
+        match self.budget.get().checked_sub(1) {
+            Some(left) => {
+                self.budget.set(left);
+                Ok(())
             }
-            Value::Object(out)
+            None => Err(self.fail(
+                PolicyError::new(
+                    self.path.clone(),
+                    format!(
+                        "the YAML expands to more than {} values, more than trustsim reads (aliases count at every use: a YAML bomb?)",
+                        crate::limits::thousands(MAX_YAML_NODES)
+                    ),
+                )
+                .help("write the values out instead of repeating anchors with `*alias`; CloudFormation templates rarely need aliases"),
+            )),
         }
-        Y::Tagged(t) => {
-            let tag = t.tag.to_string();
-            let name = tag.trim_start_matches('!');
-            let inner = from_yaml(t.value);
-            let key = if name == "Ref" || name == "Condition" {
-                name.to_owned()
-            } else {
-                format!("Fn::{name}")
-            };
-            let inner = match (name, inner) {
-                ("GetAtt", Value::String(s)) => match s.split_once('.') {
-                    Some((a, b)) => Value::Array(vec![
-                        Value::String(a.to_owned()),
-                        Value::String(b.to_owned()),
-                    ]),
-                    None => Value::String(s),
-                },
-                (_, v) => v,
-            };
-            let mut m = Map::new();
-            m.insert(key, inner);
-            Value::Object(m)
+    }
+
+    fn child(&self, path: Pointer) -> YamlSeed<'a> {
+        YamlSeed {
+            path,
+            depth: self.depth + 1,
+            budget: self.budget,
+            own: self.own,
         }
+    }
+
+    fn enter<E: de::Error>(&self) -> Result<(), E> {
+        self.take()?;
+        if self.depth >= crate::limits::MAX_DEPTH {
+            return Err(self.fail(
+                PolicyError::new(
+                    self.path.clone(),
+                    format!(
+                        "the document nests deeper than {} levels, more than trustsim reads",
+                        crate::limits::MAX_DEPTH
+                    ),
+                )
+                .help("a CloudFormation template nests about fifteen levels deep at most: Resources, a resource, Properties, AssumeRolePolicyDocument and the policy"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for YamlSeed<'_> {
+    type Value = Value;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for YamlSeed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        self.take()?;
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        self.take()?;
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        self.take()?;
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        self.take()?;
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        self.take()?;
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        self.take()?;
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        self.take()?;
+        Ok(Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        self.take()?;
+        Ok(Value::Null)
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.enter()?;
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(self.child(self.path.index(out.len())))? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.enter()?;
+        let mut out = Map::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let path = self.path.key(&key);
+            if out.contains_key(&key) {
+                return Err(self.fail(
+                    PolicyError::new(
+                        path,
+                        format!("`{key}` appears twice in the same mapping"),
+                    )
+                    .help(format!("keep one `{key}`: CloudFormation and IAM never let the last one silently win")),
+                ));
+            }
+            let v = map.next_value_seed(self.child(path))?;
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // A tagged value (`!Ref x`): its long form.
+        self.enter()?;
+        let (tag, contents): (String, _) = data.variant()?;
+        let name = tag.trim_start_matches('!').to_owned();
+        let key = if name == "Ref" || name == "Condition" {
+            name.clone()
+        } else {
+            format!("Fn::{name}")
+        };
+        let inner = contents.newtype_variant_seed(self.child(self.path.key(&key)))?;
+        let inner = match (name.as_str(), inner) {
+            ("GetAtt", Value::String(s)) => match s.split_once('.') {
+                Some((a, b)) => Value::Array(vec![
+                    Value::String(a.to_owned()),
+                    Value::String(b.to_owned()),
+                ]),
+                None => Value::String(s),
+            },
+            (_, v) => v,
+        };
+        let mut m = Map::new();
+        m.insert(key, inner);
+        Ok(Value::Object(m))
+    }
+}
+
+/// A mapping key as text (`1`, `true` and `null` keys read as their text).
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = String;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = String;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a mapping key that is text, a number or a boolean")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+        Ok("null".to_owned())
     }
 }
 
@@ -461,6 +634,7 @@ fn cloudformation(
                 Pointer::root().key("Resources"),
                 "a CloudFormation template needs a `Resources` object",
             )
+            .help("add `Resources:` with the template's resources, e.g. an `AWS::IAM::Role` (AWS CloudFormation User Guide, \"CloudFormation template Resources syntax\")")
         })?;
     let mut out = Vec::new();
     for (name, resource) in resources {
@@ -482,8 +656,17 @@ fn cloudformation(
         let mut document = cfn.resolve(doc).unwrap_or(Value::Null);
         if let Value::String(s) = &document {
             // A document given as a JSON string.
-            document = crate::json::parse(s, "the AssumeRolePolicyDocument").map_err(|e| {
-                PolicyError::new(Pointer::root().key("Resources").key(name), e.message)
+            let at = Pointer::root()
+                .key("Resources")
+                .key(name)
+                .key("Properties")
+                .key("AssumeRolePolicyDocument");
+            document = crate::json::parse(s, "the AssumeRolePolicyDocument text").map_err(|e| {
+                embedded_error(
+                    &at,
+                    &e,
+                    "give the document as a JSON or YAML object, or as a JSON string of one",
+                )
             })?;
         }
         repair_principals(&mut document, owner);
@@ -511,13 +694,15 @@ fn terraform(
     file: &str,
     owner: Option<&str>,
 ) -> Result<Vec<Role>, PolicyError> {
-    let mut found: Vec<(String, Value, Option<String>)> = Vec::new();
-    fn walk(module: &Value, out: &mut Vec<(String, Value, Option<String>)>) {
-        for r in module
+    type Found = (String, Value, Option<String>, Pointer);
+    let mut found: Vec<Found> = Vec::new();
+    fn walk(module: &Value, at: &Pointer, out: &mut Vec<Found>) {
+        for (i, r) in module
             .get("resources")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
+            .enumerate()
         {
             if r.get("type").and_then(Value::as_str) != Some("aws_iam_role")
                 || r.get("mode").and_then(Value::as_str) == Some("data")
@@ -529,37 +714,44 @@ fn terraform(
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_owned();
-            if out.iter().any(|(a, _, _)| *a == address) {
+            if out.iter().any(|(a, _, _, _)| *a == address) {
                 continue;
             }
             let values = r.get("values").cloned().unwrap_or(Value::Null);
             let arn = values.get("arn").and_then(Value::as_str).map(str::to_owned);
-            out.push((address, values, arn));
+            let p = at.key("resources").index(i).key("values");
+            out.push((address, values, arn, p));
         }
-        for child in module
+        for (i, child) in module
             .get("child_modules")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
+            .enumerate()
         {
-            walk(child, out);
+            walk(child, &at.key("child_modules").index(i), out);
         }
     }
     if let Some(root) = value
         .get("planned_values")
         .and_then(|p| p.get("root_module"))
     {
-        walk(root, &mut found);
+        let at = Pointer::root().key("planned_values").key("root_module");
+        walk(root, &at, &mut found);
     }
     if let Some(root) = value
         .get("prior_state")
         .and_then(|p| p.get("values"))
         .and_then(|p| p.get("root_module"))
     {
-        walk(root, &mut found);
+        let at = Pointer::root()
+            .key("prior_state")
+            .key("values")
+            .key("root_module");
+        walk(root, &at, &mut found);
     }
     let mut out = Vec::new();
-    for (address, values, arn) in found {
+    for (address, values, arn, at) in found {
         let account = arn
             .as_deref()
             .and_then(|a| crate::principal::IamIdentity::parse(a).ok())
@@ -567,9 +759,15 @@ fn terraform(
             .or_else(|| owner.map(str::to_owned));
         let (document, notes) = match values.get("assume_role_policy") {
             Some(Value::String(s)) => (
-                crate::json::parse(s, "assume_role_policy").map_err(|e| {
-                    PolicyError::new(Pointer::root(), format!("{address}: {}", e.message))
-                })?,
+                crate::json::parse(s, &format!("the assume_role_policy of {address}")).map_err(
+                    |e| {
+                        embedded_error(
+                            &at.key("assume_role_policy"),
+                            &e,
+                            "fix the policy in the Terraform source (`jsonencode` or `aws_iam_policy_document` write valid JSON) and run `terraform show -json` again",
+                        )
+                    },
+                )?,
                 Vec::new(),
             ),
             Some(v @ Value::Object(_)) => (v.clone(), Vec::new()),
@@ -592,22 +790,57 @@ fn terraform(
 
 // ------------------------------------------------------------------ account export
 
-/// Percent-decoding of the URL-encoded documents the IAM API returns (RFC 3986).
-fn url_decode(s: &str) -> Option<String> {
+/// Percent-decoding of the URL-encoded documents the IAM API returns (RFC 3986). On error, the
+/// byte offset of the bad escape and what is wrong.
+fn url_decode(s: &str) -> Result<String, (usize, String)> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+            let hex = s.get(i + 1..i + 3).unwrap_or("");
+            let byte = u8::from_str_radix(hex, 16)
+                .ok()
+                .filter(|_| hex.len() == 2 && hex.bytes().all(|h| h.is_ascii_hexdigit()));
+            match byte {
+                Some(x) => out.push(x),
+                None => {
+                    let shown: String = s.get(i..).unwrap_or("").chars().take(3).collect();
+                    return Err((
+                        i,
+                        format!(
+                            "`{shown}` is not a percent escape (`%` and two hexadecimal digits)"
+                        ),
+                    ));
+                }
+            }
             i += 3;
         } else {
             out.push(if b == b'+' { b' ' } else { b });
             i += 1;
         }
     }
-    String::from_utf8(out).ok()
+    String::from_utf8(out).map_err(|e| {
+        (
+            e.utf8_error().valid_up_to(),
+            "the decoded document is not UTF-8".to_owned(),
+        )
+    })
+}
+
+/// An error inside a document embedded as text (a string holding JSON): the pointer of the
+/// string, and inside it the pointer the parser gave.
+fn embedded_error(at: &Pointer, e: &PolicyError, help: &str) -> PolicyError {
+    let inner = if e.pointer.as_str().is_empty() {
+        String::new()
+    } else {
+        format!("at {} inside it: ", e.pointer)
+    };
+    PolicyError::new(at.clone(), format!("{inner}{}", e.message)).help(
+        e.help
+            .clone()
+            .map_or_else(|| help.to_owned(), |h| format!("{h}; {help}")),
+    )
 }
 
 fn account_export(value: &Value, text: &str, file: &str) -> Result<Vec<Role>, PolicyError> {
@@ -619,6 +852,7 @@ fn account_export(value: &Value, text: &str, file: &str) -> Result<Vec<Role>, Po
                 Pointer::root().key("RoleDetailList"),
                 "`RoleDetailList` must be a list",
             )
+            .help("give the output of `aws iam get-account-authorization-details` unchanged")
         })?;
     let mut out = Vec::new();
     for (i, role) in list.iter().enumerate() {
@@ -634,21 +868,31 @@ fn account_export(value: &Value, text: &str, file: &str) -> Result<Vec<Role>, Po
             .map(|id| id.account);
         let document = match role.get("AssumeRolePolicyDocument") {
             Some(Value::String(s)) => {
-                let decoded = url_decode(s).ok_or_else(|| {
+                let p = at.key("AssumeRolePolicyDocument");
+                let decoded = url_decode(s).map_err(|(offset, what)| {
                     PolicyError::new(
-                        at.key("AssumeRolePolicyDocument"),
-                        "the document is not valid URL encoding",
+                        p.clone(),
+                        format!("the URL-encoded document of role `{name}` is not valid: {what} at character {}", offset + 1),
                     )
+                    .help("give the document as `aws iam get-account-authorization-details` returns it (percent-encoded JSON), or as a JSON object")
                 })?;
-                crate::json::parse(&decoded, "the AssumeRolePolicyDocument")
-                    .map_err(|e| PolicyError::new(at.key("AssumeRolePolicyDocument"), e.message))?
+                crate::json::parse(&decoded, "the decoded AssumeRolePolicyDocument").map_err(
+                    |e| {
+                        embedded_error(
+                            &p,
+                            &e,
+                            "give the document as `aws iam get-account-authorization-details` returns it",
+                        )
+                    },
+                )?
             }
             Some(v) => v.clone(),
             None => {
                 return Err(PolicyError::new(
                     at,
                     format!("role `{name}` has no AssumeRolePolicyDocument"),
-                ))
+                )
+                .help("each entry of `RoleDetailList` has its trust policy in `AssumeRolePolicyDocument`, as `aws iam get-account-authorization-details` writes it"))
             }
         };
         out.push(Role {
@@ -670,10 +914,11 @@ mod tests {
     #[test]
     fn url_decoding() {
         assert_eq!(
-            url_decode("%7B%22a%22%3A1%7D").as_deref(),
+            url_decode("%7B%22a%22%3A1%7D").ok().as_deref(),
             Some("{\"a\":1}")
         );
-        assert_eq!(url_decode("%zz"), None);
+        assert_eq!(url_decode("ab%zz").err().map(|e| e.0), Some(2));
+        assert_eq!(url_decode("%+1").err().map(|e| e.0), Some(0));
     }
 
     #[test]

@@ -11,9 +11,54 @@ use super::{ConditionEntry, Effect, PolicyPrincipal, PrincipalEntry, Statement, 
 use crate::pointer::Pointer;
 use crate::principal::{is_federated_name, IamIdentity};
 
-/// Limits that keep hostile documents from exhausting memory or time.
-const MAX_STATEMENTS: usize = 1000;
-const MAX_VALUES: usize = 10_000;
+use crate::limits::{
+    thousands, AWS_TRUST_POLICY_CHARS, AWS_TRUST_POLICY_CHARS_MAX, MAX_CONDITIONS_PER_STATEMENT,
+    MAX_POLICY_BYTES, MAX_POLICY_STRING_CHARS, MAX_STATEMENTS, MAX_VALUES,
+    MAX_VALUES_PER_CONDITION,
+};
+
+/// Counts the bytes of a document's compact JSON, and the characters IAM counts against its
+/// length quota (all but white space), without building the text.
+#[derive(Default)]
+struct Size {
+    bytes: usize,
+    chars: usize,
+}
+
+impl std::io::Write for Size {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes += buf.len();
+        // Count characters, not bytes: skip UTF-8 continuation bytes.
+        self.chars += buf
+            .iter()
+            .filter(|b| (**b & 0xC0) != 0x80 && !b.is_ascii_whitespace())
+            .count();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A string of the policy longer than trustsim reads.
+fn check_length(text: &str, at: &Pointer, what: &str) -> Result<(), PolicyError> {
+    let n = text.chars().count();
+    if n > MAX_POLICY_STRING_CHARS {
+        return Err(PolicyError::new(
+            at.clone(),
+            format!(
+                "{what} is {} characters long, more than trustsim reads (at most {})",
+                thousands(n),
+                thousands(MAX_POLICY_STRING_CHARS)
+            ),
+        )
+        .help(format!(
+            "no string can be longer than the largest role trust policy AWS accepts, {} characters (IAM User Guide, \"IAM and AWS STS quotas\")",
+            thousands(AWS_TRUST_POLICY_CHARS_MAX)
+        )));
+    }
+    Ok(())
+}
 
 fn kind(v: &Value) -> &'static str {
     match v {
@@ -26,6 +71,26 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
+/// What would be right for an element of the wrong type.
+fn example(what: &str) -> String {
+    let e = match what {
+        "a trust policy" => "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {...}, \"Action\": \"sts:AssumeRole\"}]}",
+        "a statement" => "{\"Effect\": \"Allow\", \"Principal\": {\"Service\": \"events.amazonaws.com\"}, \"Action\": \"sts:AssumeRole\"}",
+        "`Condition`" => "{\"StringEquals\": {\"aws:SourceAccount\": \"111122223333\"}}",
+        "`Version`" => "\"2012-10-17\"",
+        "`Effect`" => "\"Allow\" or \"Deny\"",
+        "`Sid`" | "`Id`" => "\"TrustEvents\"",
+        "`Principal.AWS`" => "\"arn:aws:iam::111122223333:root\", or a list of such strings",
+        "`Principal.Service`" => "\"events.amazonaws.com\", or a list of such strings",
+        "`Principal.Federated`" => "\"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com\"",
+        "`Principal.CanonicalUser`" => "a canonical user ID in quotes",
+        "`Action`" | "`NotAction`" => "\"sts:AssumeRole\", or [\"sts:AssumeRole\", \"sts:TagSession\"]",
+        w if w.starts_with("the keys of") => "{\"aws:SourceAccount\": \"111122223333\"}: each key with a value or a list of values",
+        _ => return "see the IAM User Guide, \"IAM JSON policy element reference\"".to_owned(),
+    };
+    format!("write e.g. {e}")
+}
+
 fn expect_object<'a>(
     v: &'a Value,
     at: &Pointer,
@@ -36,6 +101,7 @@ fn expect_object<'a>(
             at.clone(),
             format!("{what} must be an object, not {}", kind(v)),
         )
+        .help(example(what))
     })
 }
 
@@ -45,6 +111,7 @@ fn expect_string<'a>(v: &'a Value, at: &Pointer, what: &str) -> Result<&'a str, 
             at.clone(),
             format!("{what} must be a string, not {}", kind(v)),
         )
+        .help(example(what))
     })
 }
 
@@ -60,7 +127,7 @@ fn string_list<'a>(
             at.clone(),
             format!("{what} is an empty list"),
         )
-        .help("give at least one value")),
+        .help(format!("give at least one value: {}", example(what)))),
         Value::Array(items) => items
             .iter()
             .enumerate()
@@ -75,7 +142,8 @@ fn string_list<'a>(
                 "{what} must be a string or a list of strings, not {}",
                 kind(other)
             ),
-        )),
+        )
+        .help(example(what))),
     }
 }
 
@@ -83,6 +151,36 @@ pub(super) fn policy(value: &Value) -> Result<TrustPolicy, PolicyError> {
     let root = Pointer::root();
     let doc = expect_object(value, &root, "a trust policy")?;
     let mut warnings = Vec::new();
+    let mut size = Size::default();
+    // Writing to a counter cannot fail.
+    let _ = serde_json::to_writer(&mut size, value);
+    if size.bytes > MAX_POLICY_BYTES {
+        return Err(PolicyError::new(
+            root,
+            format!(
+                "the policy is {} bytes as compact JSON, more than trustsim reads (at most {})",
+                thousands(size.bytes),
+                thousands(MAX_POLICY_BYTES)
+            ),
+        )
+        .help(format!(
+            "IAM takes a role trust policy of at most {} characters (not counting white space) and by default {} (IAM User Guide, \"IAM and AWS STS quotas\"); split the trust among roles",
+            thousands(AWS_TRUST_POLICY_CHARS_MAX),
+            thousands(AWS_TRUST_POLICY_CHARS)
+        )));
+    }
+    if size.chars > AWS_TRUST_POLICY_CHARS {
+        warnings.push(PolicyWarning {
+            pointer: Pointer::root(),
+            message: format!(
+                "the policy has {} characters not counting white space; AWS's role trust policy length quota is {} by default and at most {} (IAM User Guide, \"IAM and AWS STS quotas\"), so IAM {}",
+                thousands(size.chars),
+                thousands(AWS_TRUST_POLICY_CHARS),
+                thousands(AWS_TRUST_POLICY_CHARS_MAX),
+                if size.chars > AWS_TRUST_POLICY_CHARS_MAX { "rejects it" } else { "rejects it unless the account's quota was raised" }
+            ),
+        });
+    }
     let mut version = None;
     let mut id = None;
     let mut statement = None;
@@ -132,17 +230,20 @@ pub(super) fn policy(value: &Value) -> Result<TrustPolicy, PolicyError> {
                     "`Statement` must be an object or a list of objects, not {}",
                     kind(other)
                 ),
-            ))
+            )
+            .help("write e.g. \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"Service\": \"events.amazonaws.com\"}, \"Action\": \"sts:AssumeRole\"}]"))
         }
     };
     if items.len() > MAX_STATEMENTS {
         return Err(PolicyError::new(
             at,
             format!(
-                "{} statements is more than trustsim reads (at most {MAX_STATEMENTS})",
-                items.len()
+                "{} statements is more than trustsim reads (at most {})",
+                thousands(items.len()),
+                thousands(MAX_STATEMENTS)
             ),
-        ));
+        )
+        .help("merge statements that share an effect, principal and action; AWS's length quota leaves room for about 120 statements"));
     }
     if items.is_empty() {
         warnings.push(PolicyWarning {
@@ -151,9 +252,10 @@ pub(super) fn policy(value: &Value) -> Result<TrustPolicy, PolicyError> {
         });
     }
     let mut statements = Vec::with_capacity(items.len());
+    let mut total_values = 0usize;
     let mut sids: Vec<(String, Pointer)> = Vec::new();
     for (index, (value, p)) in items.into_iter().enumerate() {
-        let s = statement_of(value, &p, index, options, &mut warnings)?;
+        let s = statement_of(value, &p, index, options, &mut warnings, &mut total_values)?;
         if let Some(sid) = &s.sid {
             if !sid.is_empty() {
                 if let Some((_, first)) = sids.iter().find(|(x, _)| x == sid) {
@@ -171,6 +273,7 @@ pub(super) fn policy(value: &Value) -> Result<TrustPolicy, PolicyError> {
         statements,
         warnings,
         document: value.clone(),
+        length: size.chars,
     })
 }
 
@@ -196,6 +299,7 @@ fn statement_of(
     index: usize,
     options: CompileOptions,
     warnings: &mut Vec<PolicyWarning>,
+    total_values: &mut usize,
 ) -> Result<Statement, PolicyError> {
     let obj = expect_object(value, at, "a statement")?;
     let mut sid = None;
@@ -231,11 +335,15 @@ fn statement_of(
             }
             "Action" | "NotAction" => {
                 if actions.is_some() {
-                    return Err(PolicyError::new(p, "a statement has either `Action` or `NotAction`, not both"));
+                    return Err(PolicyError::new(p, "a statement has either `Action` or `NotAction`, not both")
+                        .help("keep `Action` and list the actions it allows"));
                 }
                 let list = string_list(v, &p, &format!("`{k}`"))?
                     .into_iter()
-                    .map(|(s, ap)| ActionPattern::new(s, ap.clone()).map_err(|e| PolicyError::new(ap, format!("`{s}`: {e}"))))
+                    .map(|(s, ap)| {
+                        check_length(s, &ap, "the action")?;
+                        ActionPattern::new(s, ap.clone()).map_err(|e| PolicyError::new(ap, format!("`{s}`: {e}")).help("write a service prefix and an action name, e.g. \"sts:AssumeRole\" or \"sts:*\""))
+                    })
                     .collect::<Result<Vec<_>, _>>()?;
                 actions = Some(if k == "Action" { ActionSet::Action(list) } else { ActionSet::NotAction(list) });
             }
@@ -243,7 +351,7 @@ fn statement_of(
                 return Err(PolicyError::new(p, format!("a role trust policy cannot have `{k}`"))
                     .help("the role itself is the resource: remove the element (IAM policy validation check \"Role trust policy syntax error resource\")"))
             }
-            "Condition" => conditions = conditions_of(v, &p, options, warnings)?,
+            "Condition" => conditions = conditions_of(v, &p, options, warnings, total_values)?,
             other => {
                 return Err(unknown_element(
                     &p,
@@ -290,12 +398,13 @@ fn principal_of(
             .help("write \"*\" for everyone, or an object such as {\"AWS\": \"arn:aws:iam::111122223333:root\"}")),
         Value::Object(map) => {
             if map.is_empty() {
-                return Err(PolicyError::new(at.clone(), "`Principal` is empty").help("name at least one principal"));
+                return Err(PolicyError::new(at.clone(), "`Principal` is empty").help("name at least one principal, e.g. {\"Service\": \"events.amazonaws.com\"}"));
             }
             let mut out = Vec::new();
             for (k, v) in map {
                 let p = at.key(k);
                 for (text, vp) in string_list(v, &p, &format!("`Principal.{k}`"))? {
+                    check_length(text, &vp, "the principal")?;
                     let principal = match k.as_str() {
                         "AWS" => aws_principal(text, &vp)?,
                         "Service" => service_principal(text, &vp)?,
@@ -314,7 +423,8 @@ fn principal_of(
             }
             Ok(out)
         }
-        other => Err(PolicyError::new(at.clone(), format!("`Principal` must be \"*\" or an object, not {}", kind(other)))),
+        other => Err(PolicyError::new(at.clone(), format!("`Principal` must be \"*\" or an object, not {}", kind(other)))
+            .help("write \"*\" for everyone, or an object such as {\"AWS\": \"arn:aws:iam::111122223333:root\"}")),
     }
 }
 
@@ -369,7 +479,8 @@ fn federated_principal(
         return Err(PolicyError::new(
             at.clone(),
             format!("`{text}`: a federated principal cannot contain a wildcard"),
-        ));
+        )
+        .help("name the identity provider, e.g. arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com (IAM User Guide, \"AWS JSON policy elements: Principal\")"));
     }
     if !is_federated_name(text) {
         if text.is_empty() || text.contains(' ') {
@@ -384,7 +495,11 @@ fn federated_principal(
     Ok(PolicyPrincipal::Federated(text.to_owned()))
 }
 
-fn condition_values(v: &Value, at: &Pointer) -> Result<Vec<String>, PolicyError> {
+fn condition_values(
+    v: &Value,
+    at: &Pointer,
+    total: &mut usize,
+) -> Result<Vec<String>, PolicyError> {
     let scalar = |v: &Value, p: &Pointer| -> Result<String, PolicyError> {
         match v {
             Value::String(s) => Ok(s.clone()),
@@ -396,28 +511,51 @@ fn condition_values(v: &Value, at: &Pointer) -> Result<Vec<String>, PolicyError>
                     "a condition value must be a string, number or boolean, not {}",
                     kind(other)
                 ),
-            )),
+            )
+            .help("write one value, e.g. \"111122223333\", or a list of values, e.g. [\"111122223333\", \"444455556666\"]")),
         }
     };
-    match v {
+    let values = match v {
         Value::Array(items) => {
-            if items.len() > MAX_VALUES {
+            if items.len() > MAX_VALUES_PER_CONDITION {
                 return Err(PolicyError::new(
                     at.clone(),
                     format!(
-                        "{} values is more than trustsim reads for one key (at most {MAX_VALUES})",
-                        items.len()
+                        "{} values is more than trustsim reads for one key (at most {})",
+                        thousands(items.len()),
+                        thousands(MAX_VALUES_PER_CONDITION)
                     ),
-                ));
+                )
+                .help("use wildcards (`StringLike`, `ArnLike`) or CIDR ranges (`IpAddress`) to cover many values with one"));
             }
             items
                 .iter()
                 .enumerate()
                 .map(|(i, x)| scalar(x, &at.index(i)))
-                .collect()
+                .collect::<Result<Vec<_>, _>>()?
         }
-        other => Ok(vec![scalar(other, at)?]),
+        other => vec![scalar(other, at)?],
+    };
+    for (i, text) in values.iter().enumerate() {
+        let p = if matches!(v, Value::Array(_)) {
+            at.index(i)
+        } else {
+            at.clone()
+        };
+        check_length(text, &p, "the condition value")?;
     }
+    *total += values.len();
+    if *total > MAX_VALUES {
+        return Err(PolicyError::new(
+            at.clone(),
+            format!(
+                "the policy has more than {} condition values, more than trustsim reads",
+                thousands(MAX_VALUES)
+            ),
+        )
+        .help("use wildcards (`StringLike`, `ArnLike`) or CIDR ranges (`IpAddress`) to cover many values with one"));
+    }
+    Ok(values)
 }
 
 fn conditions_of(
@@ -425,8 +563,24 @@ fn conditions_of(
     at: &Pointer,
     options: CompileOptions,
     warnings: &mut Vec<PolicyWarning>,
+    total_values: &mut usize,
 ) -> Result<Vec<ConditionEntry>, PolicyError> {
     let ops = expect_object(v, at, "`Condition`")?;
+    let count: usize = ops
+        .values()
+        .map(|k| k.as_object().map_or(1, Map::len))
+        .sum();
+    if count > MAX_CONDITIONS_PER_STATEMENT {
+        return Err(PolicyError::new(
+            at.clone(),
+            format!(
+                "the statement has {} conditions (operator and key pairs), more than trustsim reads (at most {})",
+                thousands(count),
+                thousands(MAX_CONDITIONS_PER_STATEMENT)
+            ),
+        )
+        .help("give a key several values instead of repeating it under many operators"));
+    }
     if ops.is_empty() {
         warnings.push(PolicyWarning {
             pointer: at.clone(),
@@ -468,7 +622,7 @@ fn conditions_of(
                     message: format!("`{key_text}` starts with a URL scheme; OIDC condition keys are the provider URL without `https://`, so this key is never set"),
                 }),
             }
-            let values = condition_values(values_value, &key_at)?;
+            let values = condition_values(values_value, &key_at, total_values)?;
             if values.is_empty() {
                 warnings.push(PolicyWarning {
                     pointer: key_at.clone(),
@@ -509,8 +663,8 @@ fn condition_error(at: &Pointer, e: &ConditionError, is_list: bool) -> PolicyErr
         ConditionError::InvalidValue { help, .. } => help.clone(),
         ConditionError::NullIfExists { .. } => Some("use `Null` alone: it already tests whether the key is present".to_owned()),
         ConditionError::VariableNotSupported { .. } => Some("policy variables work only with String and ARN operators".to_owned()),
+        ConditionError::InvalidKey { .. } => Some("a condition key is a name such as `aws:SourceAccount` or `token.actions.githubusercontent.com:sub` (IAM User Guide, \"AWS global condition context keys\")".to_owned()),
         ConditionError::InvalidVariable { .. } => Some("write `${aws:username}`, or `${aws:username, 'default'}`; use `${$}` for a literal `$`".to_owned()),
-        _ => None,
     };
     PolicyError {
         pointer,

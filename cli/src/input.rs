@@ -1,0 +1,62 @@
+//! Reading input files within trustsim's limits (`trustsim_evaluator::limits`), with errors that
+//! name the file, the place and what would be right.
+
+use std::io::Read;
+use std::path::Path;
+
+use trustsim_evaluator::limits::thousands;
+
+/// Reads a file as UTF-8 text of at most `limit` bytes. Never reads more than `limit + 1` bytes.
+pub fn read_text(path: &Path, limit: usize, what: &str) -> Result<String, String> {
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    if bytes.len() > limit {
+        return Err(format!(
+            "{}: (document root): the file is larger than {} bytes, more than trustsim reads for {what}\n  help: {}",
+            path.display(),
+            thousands(limit),
+            too_large_help(what)
+        ));
+    }
+    text_of(bytes).map_err(|(line, column, byte)| {
+        format!(
+            "{}: line {line}, column {column}: the file is not UTF-8 text (byte 0x{byte:02X})\n  help: save it as UTF-8; IAM policy documents may hold only tab, line feed, carriage return and the characters U+0020 to U+00FF (IAM User Guide, \"IAM and AWS STS quotas\")",
+            path.display()
+        )
+    })
+}
+
+fn too_large_help(what: &str) -> String {
+    match what {
+        "a trust policy" => format!(
+            "IAM takes a role trust policy of at most {} characters (IAM User Guide, \"IAM and AWS STS quotas\"); check that this is the right file",
+            thousands(trustsim_evaluator::limits::AWS_TRUST_POLICY_CHARS_MAX)
+        ),
+        "a request" => "a request is a caller, an action and a few context keys; check that this is the right file".to_owned(),
+        "a CloudFormation template" => "CloudFormation itself takes templates of at most 1 MB (AWS CloudFormation User Guide, \"CloudFormation quotas\"); split the template or analyse its roles one by one".to_owned(),
+        _ => "split the input (one Terraform plan per module, one account export per account)".to_owned(),
+    }
+}
+
+/// UTF-8 text, or the line, column and value of the first byte that is not UTF-8.
+pub fn text_of(bytes: Vec<u8>) -> Result<String, (usize, usize, u8)> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let before = bytes.get(..at).unwrap_or_default();
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        // Columns count characters, as the JSON parser's positions do.
+        let column = std::str::from_utf8(before.get(start..).unwrap_or_default())
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        (line, column, bytes.get(at).copied().unwrap_or(0))
+    })
+}
