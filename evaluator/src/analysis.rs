@@ -15,7 +15,7 @@ pub mod solver;
 
 use serde_json::{json, Value};
 
-use crate::eval::{evaluate, Decision};
+use crate::eval::{decide, evaluate, Decision};
 use crate::policy::{Effect, PolicyPrincipal, TrustPolicy};
 use crate::principal::{is_account_id, IamKind};
 use crate::request::{Principal, Request};
@@ -281,9 +281,11 @@ pub fn analyze_threat(
                 &literals,
             )
         };
-        // The evaluator must allow the witness; otherwise the analysis reports nothing.
-        let evaluation = evaluate(policy, &witness);
-        if evaluation.decision != Decision::Allow {
+        // The evaluator must allow the witness; otherwise the analysis reports nothing. The
+        // decision alone is checked first; the full trace (linear in the policy, with text for
+        // every condition) only for a witness that changes the verdict, so that a policy with
+        // many scenarios is not traced once per scenario.
+        if decide(policy, &witness) != Decision::Allow {
             result.exact = false;
             continue;
         }
@@ -298,6 +300,7 @@ pub fn analyze_threat(
         {
             continue;
         }
+        let evaluation = evaluate(policy, &witness);
         let allowing: Vec<usize> = evaluation
             .actions
             .first()

@@ -97,7 +97,15 @@ pub struct Outcome {
     pub limits: Limits,
 }
 
+/// Bound on the candidate requests one search evaluates.
 const MAX_COMBINATIONS: usize = 400_000;
+
+/// Bound on the work of one search, in statement and condition checks: each candidate request
+/// costs one per statement and one per condition of the policy, so a policy with many keys gets
+/// fewer candidates and the search time stays bounded (policies of up to 10 statements and
+/// conditions in all keep the full [`MAX_COMBINATIONS`]). Reaching either bound makes the result
+/// inexact (`exact: false`).
+const MAX_CHECKS: usize = 4_400_000;
 
 /// A key the policy reads, with everything the search needs about it.
 struct KeyPlan {
@@ -476,10 +484,81 @@ fn fmt_num(n: f64) -> String {
     }
 }
 
+/// A union of networks as sorted, merged address ranges (IPv4 and IPv6 apart), for membership
+/// in logarithmic time however many networks a condition lists.
+struct Ranges(Vec<(bool, u128, u128)>);
+
+impl Ranges {
+    fn new<'a>(nets: impl Iterator<Item = &'a ipnetwork::IpNetwork>) -> Self {
+        let mut r: Vec<(bool, u128, u128)> = nets
+            .map(|n| match n {
+                ipnetwork::IpNetwork::V4(n) => (
+                    false,
+                    u128::from(u32::from(n.network())),
+                    u128::from(u32::from(n.broadcast())),
+                ),
+                ipnetwork::IpNetwork::V6(n) => {
+                    (true, u128::from(n.network()), u128::from(n.broadcast()))
+                }
+            })
+            .collect();
+        r.sort_unstable();
+        let mut merged: Vec<(bool, u128, u128)> = Vec::with_capacity(r.len());
+        for (v6, lo, hi) in r {
+            match merged.last_mut() {
+                Some((f, _, end)) if *f == v6 && lo <= end.saturating_add(1) => {
+                    *end = (*end).max(hi);
+                }
+                _ => merged.push((v6, lo, hi)),
+            }
+        }
+        Self(merged)
+    }
+
+    fn contains(&self, a: std::net::IpAddr) -> bool {
+        let (v6, x) = match a {
+            std::net::IpAddr::V4(a) => (false, u128::from(u32::from(a))),
+            std::net::IpAddr::V6(a) => (true, u128::from(a)),
+        };
+        let i = self.0.partition_point(|(f, lo, _)| (*f, *lo) <= (v6, x));
+        i.checked_sub(1)
+            .and_then(|j| self.0.get(j))
+            .is_some_and(|(f, lo, hi)| *f == v6 && *lo <= x && x <= *hi)
+    }
+}
+
+/// Keeps one address per combination of the key's IP conditions it satisfies (addresses inside
+/// the same networks of every condition are interchangeable), and every value that is not an
+/// address. Without this, a condition listing `n` networks would give `2n` candidates, each
+/// checked against `n` networks: quadratic in the list.
+fn distinct_addresses(values: &mut Vec<String>, conditions: &[&Condition]) {
+    let unions: Vec<Ranges> = conditions
+        .iter()
+        .filter_map(|c| match c.values() {
+            Values::Ip(nets) => Some(Ranges::new(nets.iter())),
+            _ => None,
+        })
+        .collect();
+    if unions.is_empty() {
+        return;
+    }
+    let mut seen: std::collections::HashSet<(bool, Vec<bool>)> = std::collections::HashSet::new();
+    let mut texts: std::collections::HashSet<String> = std::collections::HashSet::new();
+    values.retain(|v| {
+        if !texts.insert(v.clone()) {
+            return false;
+        }
+        match v.parse::<std::net::IpAddr>() {
+            Ok(a) => seen.insert((a.is_ipv6(), unions.iter().map(|u| u.contains(a)).collect())),
+            Err(_) => true,
+        }
+    });
+}
+
 /// An IPv4 and an IPv6 address outside every network that is not the whole address space (the
 /// attacker's own address is not in the owner's ranges).
 fn outside_address(nets: &[ipnetwork::IpNetwork]) -> Vec<String> {
-    let specific: Vec<&ipnetwork::IpNetwork> = nets.iter().filter(|n| n.prefix() != 0).collect();
+    let specific = Ranges::new(nets.iter().filter(|n| n.prefix() != 0));
     let mut out = Vec::new();
     for family in [4u8, 6] {
         let candidates: Vec<std::net::IpAddr> = if family == 4 {
@@ -500,10 +579,7 @@ fn outside_address(nets: &[ipnetwork::IpNetwork]) -> Vec<String> {
                 })
                 .collect()
         };
-        if let Some(a) = candidates
-            .into_iter()
-            .find(|a| !specific.iter().any(|n| n.contains(*a)))
-        {
+        if let Some(a) = candidates.into_iter().find(|a| !specific.contains(*a)) {
             out.push(a.to_string());
         }
     }
@@ -513,9 +589,29 @@ fn outside_address(nets: &[ipnetwork::IpNetwork]) -> Vec<String> {
 /// Runs a scenario against the policy.
 pub fn run(policy: &TrustPolicy, scenario: &Scenario, literals: &[String]) -> Outcome {
     let mut limits = Limits::default();
-    // Keys the policy reads, by folded name, with the conditions on each.
+    // Keys the policy reads, by folded name, with the conditions on each. A statement whose
+    // principal names no caller of the scenario never applies, so its conditions cannot change
+    // a decision and do not shape the candidates (this keeps a scenario's search independent of
+    // the policy's other principals: a policy trusting many accounts is analysed in time linear
+    // in each scenario's statements, not in all of them).
     let mut conds: BTreeMap<String, (String, Vec<&Condition>)> = BTreeMap::new();
+    let accounts = caller_accounts(&scenario.caller);
+    let relevant: Vec<&crate::policy::Statement> = policy
+        .statements
+        .iter()
+        .filter(|s| may_apply(s, &scenario.caller, &accounts))
+        .collect();
+    // Keys that only statements which cannot apply read are still planned (with no predicate):
+    // the attacker's request carries them as the provenance says, so witnesses stay realistic.
     for s in &policy.statements {
+        for c in &s.conditions {
+            let key = c.condition.key();
+            conds
+                .entry(key.folded().to_owned())
+                .or_insert_with(|| (key.as_str().to_owned(), Vec::new()));
+        }
+    }
+    for s in &relevant {
         for c in &s.conditions {
             let key = c.condition.key();
             conds
@@ -525,6 +621,25 @@ pub fn run(policy: &TrustPolicy, scenario: &Scenario, literals: &[String]) -> Ou
                 .push(&c.condition);
         }
     }
+    // Literals of statements that cannot apply do not shape the fresh classes either.
+    // The candidates are decided against the statements that may apply only: the decision is
+    // the same (the others never apply), at a cost that does not grow with the rest.
+    let sub = TrustPolicy {
+        version: policy.version.clone(),
+        id: policy.id.clone(),
+        statements: relevant.iter().map(|s| (*s).clone()).collect(),
+        warnings: Vec::new(),
+        document: serde_json::Value::Null,
+        length: policy.length,
+    };
+    let relevant: rustc_hash::FxHashSet<String> =
+        literals_of(relevant.into_iter()).into_iter().collect();
+    let literals: Vec<String> = literals
+        .iter()
+        .filter(|l| relevant.contains(*l))
+        .cloned()
+        .collect();
+    let literals = literals.as_slice();
     let worlds: Vec<bool> = if scenario.service_sends_source_keys {
         vec![true]
     } else {
@@ -540,7 +655,7 @@ pub fn run(policy: &TrustPolicy, scenario: &Scenario, literals: &[String]) -> Ou
     };
     for present in worlds {
         let (w, all, failing, wf) =
-            run_world(policy, scenario, &conds, literals, present, &mut limits);
+            run_world(&sub, scenario, &conds, literals, present, &mut limits);
         if let Some(w) = w {
             if present {
                 result.all_fresh = all;
@@ -559,6 +674,39 @@ pub fn run(policy: &TrustPolicy, scenario: &Scenario, literals: &[String]) -> Ou
 }
 
 type World = (Option<Request>, bool, Option<String>, Option<String>);
+
+/// The accounts of an IAM caller built from templates (`None`: any account, a fresh value).
+fn caller_accounts(caller: &Caller) -> Vec<Option<&str>> {
+    match caller {
+        Caller::Fixed(_) => Vec::new(),
+        Caller::FromPrincipalArn(templates) => templates
+            .iter()
+            .map(|t| t.split(':').nth(4).filter(|a| !a.contains('{')))
+            .collect(),
+    }
+}
+
+/// Could the statement's `Principal` name some caller of the scenario? (Conservative: true
+/// whenever it cannot tell.) `accounts` comes from [`caller_accounts`].
+fn may_apply(
+    statement: &crate::policy::Statement,
+    caller: &Caller,
+    accounts: &[Option<&str>],
+) -> bool {
+    use crate::policy::PolicyPrincipal;
+    match caller {
+        Caller::Fixed(p) => crate::eval::principal_matches(statement, p).is_some(),
+        // The callers are IAM principals of the templates' accounts.
+        Caller::FromPrincipalArn(_) => statement.principals.iter().any(|e| match &e.principal {
+            PolicyPrincipal::Everyone => true,
+            PolicyPrincipal::Iam(id) => accounts.iter().any(|a| a.is_none_or(|a| a == id.account)),
+            PolicyPrincipal::UniqueId(_)
+            | PolicyPrincipal::Service(_)
+            | PolicyPrincipal::Federated(_)
+            | PolicyPrincipal::CanonicalUser(_) => false,
+        }),
+    }
+}
 
 fn run_world(
     policy: &TrustPolicy,
@@ -621,6 +769,7 @@ fn run_world(
             .iter()
             .flat_map(|c| family_values(c, fresh_ip))
             .collect();
+        distinct_addresses(&mut extra, list);
         // Both string and non-string predicates on one key: the representatives of each kind
         // need not satisfy the other's, so the search is not exact.
         let has_string = !globs.is_empty();
@@ -750,13 +899,16 @@ fn run_world(
         // A fresh value differs from every literal, also where the key's template writes text
         // before it (`vpce-{id}` against `vpce-1a2b3c4d`).
         let mut excluded: Vec<String> = literals.to_vec();
-        for (_, prefix) in &pairs {
+        let mut known: rustc_hash::FxHashSet<String> = literals.iter().cloned().collect();
+        let prefixes: rustc_hash::FxHashSet<&str> = pairs
+            .iter()
+            .map(|(_, p)| p.as_str())
+            .filter(|p| !p.is_empty())
+            .collect();
+        for prefix in prefixes {
             for l in literals {
-                if let Some(rest) = l
-                    .strip_prefix(prefix.as_str())
-                    .filter(|r| !r.is_empty() && !prefix.is_empty())
-                {
-                    if !excluded.iter().any(|e| e == rest) {
+                if let Some(rest) = l.strip_prefix(prefix).filter(|r| !r.is_empty()) {
+                    if known.insert(rest.to_owned()) {
                         excluded.push(rest.to_owned());
                     }
                 }
@@ -1023,7 +1175,14 @@ fn search_combo(
         .map(Vec::len)
         .try_fold(1usize, |a, n| a.checked_mul(n.max(1)))
         .unwrap_or(usize::MAX);
-    if total > MAX_COMBINATIONS {
+    let cost = policy.statements.len()
+        + policy
+            .statements
+            .iter()
+            .map(|s| s.conditions.len())
+            .sum::<usize>();
+    let budget = MAX_COMBINATIONS.min(MAX_CHECKS / cost.max(11));
+    if total > budget {
         limits.truncated = true;
     }
     let folded: Vec<String> = plans
@@ -1037,7 +1196,7 @@ fn search_combo(
     // The caller and its derived keys, built once per caller.
     let mut bases: Vec<(usize, Option<Request>)> = Vec::new();
     let mut index = vec![0usize; lists.len()];
-    for _ in 0..total.min(MAX_COMBINATIONS) {
+    for _ in 0..total.min(budget) {
         let value = |i: usize| lists.get(i).and_then(|l| l.get(*index.get(i)?));
         let caller_slot = match scenario.caller {
             Caller::Fixed(_) => 0,
@@ -1168,8 +1327,20 @@ fn build(
 
 /// Every literal string in the policy's conditions (a fresh value differs from all of them).
 pub fn literals(policy: &TrustPolicy) -> Vec<String> {
+    literals_of(policy.statements.iter())
+}
+
+/// The literal strings of some statements' conditions, each once, in document order (linear in
+/// their total length).
+fn literals_of<'a>(statements: impl Iterator<Item = &'a crate::policy::Statement>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for s in &policy.statements {
+    let mut seen: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
+    let mut add = |t: &str, out: &mut Vec<String>| {
+        if !t.is_empty() && seen.insert(t.to_owned()) {
+            out.push(t.to_owned());
+        }
+    };
+    for s in statements {
         for c in &s.conditions {
             if matches!(
                 c.condition.operator().base.family(),
@@ -1177,13 +1348,9 @@ pub fn literals(policy: &TrustPolicy) -> Vec<String> {
             ) {
                 for v in c.condition.raw_values() {
                     for piece in v.split([':', '/']) {
-                        if !piece.is_empty() && !out.contains(&piece.to_owned()) {
-                            out.push(piece.to_owned());
-                        }
+                        add(piece, &mut out);
                     }
-                    if !out.contains(v) {
-                        out.push(v.clone());
-                    }
+                    add(v, &mut out);
                 }
             }
         }
