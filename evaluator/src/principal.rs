@@ -79,6 +79,12 @@ impl IamIdentity {
         let arn = Arn::parse(text).ok_or_else(|| {
             "expected a 12-digit account ID or an ARN such as `arn:aws:iam::111122223333:role/name`".to_owned()
         })?;
+        if arn.service.is_empty() {
+            return Err(
+                "the ARN's service field is empty: a principal ARN reads `arn:aws:iam::ACCOUNT:...` (one `::`, for the empty region)"
+                    .to_owned(),
+            );
+        }
         if arn.service != "iam" && arn.service != "sts" {
             return Err(format!(
                 "`{}` ARNs are not principals: use an `iam` or `sts` ARN",
