@@ -25,8 +25,8 @@
 //!    and `evaluate` agree, and a request read back from its JSON is decided alike.
 //!
 //! The tests after the properties check the kit itself (failure messages, `load_roles`, the
-//! attacker classes); the `bug_*` tests (ignored) pin analysis bugs the properties found, and
-//! the `regression_*` tests pin those that are fixed.
+//! attacker classes), and the `regression_*` tests pin the analysis bugs the properties found,
+//! now fixed.
 //!
 //! `PROPTEST_CASES` overrides the number of cases. Failures are persisted in
 //! `kit.proptest-regressions` next to this file, and replayed first.
@@ -48,12 +48,11 @@ use serde_json::Value;
 use trustsim_evaluator::analysis::{analyze_threat, fix};
 use trustsim_evaluator::testing::{
     attacker_requests, equivalent_documents, equivalent_request, owner_requests, requests,
-    requests_near, statements, trust_policies, AttackerRequest, Check, GeneratedPolicy,
-    PolicyShape, OWNER,
+    requests_near, statements, trust_policies, Check, GeneratedPolicy, PolicyShape, OWNER,
 };
 use trustsim_evaluator::{
     decide, evaluate, prop_assert_allowed, prop_assert_denied, AnalysisOptions, Decision, Effect,
-    IamKind, PolicyPrincipal, Principal, Request, Threat, TrustPolicy, Verdict,
+    PolicyPrincipal, Principal, Request, Threat, TrustPolicy, Verdict,
 };
 
 fn opts() -> AnalysisOptions {
@@ -96,17 +95,6 @@ impl std::ops::Deref for Shown {
 
 fn shown(s: BoxedStrategy<Request>, n: usize) -> impl Strategy<Value = Vec<Shown>> {
     vec(s.prop_map(Shown), n)
-}
-
-/// The known analysis bug `bug_account_wide_users_told_apart_by_null_username_only`: for account-wide trust,
-/// the analysis tries the account's roles only when no string predicate tells roles and users
-/// apart, so a `Null` condition on `aws:username` hides the users that get in.
-fn known_bug(p: &TrustPolicy, a: &AttackerRequest) -> bool {
-    let user = matches!(a.request.principal(), Principal::Aws(id) if matches!(id.kind, IamKind::User { .. }));
-    let null_username = p.statements.iter().flat_map(|s| &s.conditions).any(|c| {
-        c.condition.key().folded() == "aws:username" && c.condition.operator().base.name() == "Null"
-    });
-    a.threat == Threat::AccountWide && user && null_username
 }
 
 /// Keys whose literals define the analysis's attacker classes rather than only constrain them:
@@ -233,7 +221,7 @@ proptest! {
             let star = has_everyone(&g.policy);
             for a in &attacks {
                 // Under "*", a stand-in deputy or account principal is a public attacker.
-                if (a.stand_in && star) || known_bug(&g.policy, a) {
+                if a.stand_in && star {
                     continue;
                 }
                 prop_assert_denied!(
@@ -662,8 +650,7 @@ fn regression_star_forged_service_is_judged_by_eventbridge_alone() {
 /// only users have) then makes the threat `restricted`, exactly, while every IAM user of the
 /// account gets in.
 #[test]
-#[ignore = "analysis bug: account-wide callers lose the user form when only a Null condition on aws:username tells users from roles"]
-fn bug_account_wide_users_told_apart_by_null_username_only() {
+fn regression_account_wide_users_told_apart_by_null_username_only() {
     let p = policy(
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole",

@@ -336,6 +336,24 @@ fn globs_of(
 
 /// A predicate on a key derived from an IAM caller, as a predicate on the caller's
 /// `aws:PrincipalArn` (`arn:aws:iam::ACCOUNT:role/NAME`, `...:user/NAME`, `...:root`).
+/// `arn:aws:iam::*:user/*`, `arn:aws:iam::*:role/*` and `arn:aws:iam::*:root`: predicates that
+/// tell the forms of an IAM caller's ARN apart.
+fn caller_form_globs() -> Vec<Glob> {
+    let lit = |s: &str| s.chars().map(Tok::Char).collect::<Vec<_>>();
+    [":user/", ":role/", ":root"]
+        .iter()
+        .filter_map(|form| {
+            let mut t = lit("arn:aws:iam::");
+            t.push(Tok::Run(Some(':')));
+            t.extend(lit(form));
+            if form.ends_with('/') {
+                t.push(Tok::Run(None));
+            }
+            Glob::new(t)
+        })
+        .collect()
+}
+
 fn lift(folded: &str, g: &Glob) -> Vec<Glob> {
     let lit = |s: &str| s.chars().map(Tok::Char).collect::<Vec<_>>();
     let head = lit("arn:aws:iam::");
@@ -747,6 +765,16 @@ fn run_world(
             // that the search and the fresh-account classes see them.
             if let Some(p) = plans.first_mut().filter(|p| p.name == "aws:PrincipalArn") {
                 p.globs.extend(globs.iter().flat_map(|g| lift(folded, g)));
+                // A `Null` condition has no string predicate to lift, yet it tells callers
+                // apart by their form: `aws:username` is present for IAM users only ("AWS
+                // global condition context keys"). Predicates on the form keep a user, a role
+                // and a root caller each in a cell of its own.
+                if list
+                    .iter()
+                    .any(|c| c.operator().base.family() == Family::Null)
+                {
+                    p.globs.extend(caller_form_globs());
+                }
             }
             continue;
         }
