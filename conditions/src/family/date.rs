@@ -81,7 +81,13 @@ fn parse_epoch(text: &str) -> Option<Instant> {
         None => (false, text),
     };
     let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    if int.is_empty() || int.len() > 15 || (body.contains('.') && frac.is_empty()) {
+    // Epoch time is one number (IAM User Guide, "Condition operators", section "Date condition
+    // operators"): a second `.` (`203.0.113.7`) makes it no number at all.
+    if int.is_empty()
+        || int.len() > 15
+        || (body.contains('.') && frac.is_empty())
+        || frac.contains('.')
+    {
         return None;
     }
     let secs: i128 = int.parse().ok()?;
@@ -220,6 +226,17 @@ mod tests {
         assert_eq!(p("1577836800"), z);
         assert_eq!(p("2020-01-01T00:00:00"), z);
         assert_eq!(p("2020-01-01T01:00:00+0100"), z);
+    }
+
+    #[test]
+    fn epoch_seconds_have_at_most_one_point() {
+        // Caught by the `condition` fuzz property (input
+        // fuzz/regressions/condition/date-epoch-two-points): the digits after a second `.` were
+        // read as fraction digits, overflowing on the `.`.
+        assert_eq!(p("1.5"), Some(1));
+        for bad in ["203.0.113.7", "1.2.3", "1..2", "-1.2.3"] {
+            assert!(Instant::parse(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]
