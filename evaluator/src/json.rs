@@ -25,20 +25,20 @@ pub fn parse(text: &str, what: &str) -> Result<Value, PolicyError> {
     .and_then(|v| de.end().map(|()| v));
     result.map_err(|e| {
         let msg = e.to_string();
-        // Our own errors carry their pointer and help around the message, separated by tabs;
-        // serde_json appends the position.
+        // Our own errors carry their pointer, message and help (see `located`); serde_json
+        // appends the position.
         let position = format!(" at line {} column {}", e.line(), e.column());
         let bare = msg.strip_suffix(&position).unwrap_or(&msg);
-        let mut parts = bare.splitn(3, '\t');
-        match (parts.next(), parts.next(), parts.next()) {
-            (Some(pointer), Some(rest), help) => {
+        match unlocated(bare) {
+            Some((pointer, rest, help)) => {
                 let e = PolicyError::new(pointer_from(pointer), format!("{rest}{position}"));
-                match help {
-                    Some(h) => e.help(h.to_owned()),
-                    None => e,
+                if help.is_empty() {
+                    e
+                } else {
+                    e.help(help.to_owned())
                 }
             }
-            _ => PolicyError::new(Pointer::root(), format!("{what} is not valid JSON: {msg}"))
+            None => PolicyError::new(Pointer::root(), format!("{what} is not valid JSON: {msg}"))
                 .help(syntax_help(&e)),
         }
     })
@@ -53,6 +53,31 @@ fn syntax_help(e: &serde_json::Error) -> &'static str {
     }
 }
 
+/// The text of an error of ours at `at`: the lengths of the pointer and of the message, each
+/// followed by a tab, then the pointer, the message and the help. The lengths are needed because
+/// a key, and so the pointer and the message that names it, may itself contain a tab.
+fn located(at: &Pointer, message: &str, help: &str) -> String {
+    format!(
+        "{}\t{}\t{}{message}{help}",
+        at.as_str().len(),
+        message.len(),
+        at.as_str()
+    )
+}
+
+/// The pointer, the message and the help of a text made by [`located`].
+fn unlocated(text: &str) -> Option<(&str, &str, &str)> {
+    let (pointer_len, rest) = text.split_once('\t')?;
+    let (message_len, rest) = rest.split_once('\t')?;
+    let pointer_len: usize = pointer_len.parse().ok()?;
+    let message_end = pointer_len.checked_add(message_len.parse().ok()?)?;
+    Some((
+        rest.get(..pointer_len)?,
+        rest.get(pointer_len..message_end)?,
+        rest.get(message_end..)?,
+    ))
+}
+
 fn pointer_from(text: &str) -> Pointer {
     // Rebuild the pointer from its escaped segments.
     let mut p = Pointer::root();
@@ -63,9 +88,10 @@ fn pointer_from(text: &str) -> Pointer {
 }
 
 fn too_deep<E: de::Error>(at: &Pointer) -> E {
-    E::custom(format!(
-        "{}\tthe document nests deeper than {MAX_DEPTH} levels, more than trustsim reads\ta trust policy nests at most five levels deep: Statement, a statement, Condition, an operator, a key",
-        at.as_str()
+    E::custom(located(
+        at,
+        &format!("the document nests deeper than {MAX_DEPTH} levels, more than trustsim reads"),
+        "a trust policy nests at most five levels deep: Statement, a statement, Condition, an operator, a key",
     ))
 }
 
@@ -132,9 +158,14 @@ impl<'de> Visitor<'de> for Seed {
         while let Some(key) = map.next_key::<String>()? {
             let path = self.path.key(&key);
             if out.contains_key(&key) {
-                return Err(de::Error::custom(format!(
-                    "{}\t`{key}` appears twice in the same object; AWS rejects duplicate elements\tkeep one `{key}` (IAM User Guide, \"Grammar of the IAM JSON policy language\")",
-                    path.as_str()
+                return Err(de::Error::custom(located(
+                    &path,
+                    &format!(
+                        "`{key}` appears twice in the same object; AWS rejects duplicate elements"
+                    ),
+                    &format!(
+                        "keep one `{key}` (IAM User Guide, \"Grammar of the IAM JSON policy language\")"
+                    ),
                 )));
             }
             let v = map.next_value_seed(Seed {
@@ -169,6 +200,25 @@ mod tests {
         assert_eq!(
             e.map(|e| e.pointer.as_str().to_owned()),
             Some("/a~1b/x".to_owned())
+        );
+    }
+
+    #[test]
+    fn pointers_survive_tabs_in_keys() {
+        // Caught by the `policy` fuzz property (input fuzz/regressions/policy/tab-in-key): the
+        // pointer was cut at the key's tab and named an element that does not exist.
+        let e = parse("{\"a\\tb\": {\"x\": 1, \"x\": 2}}", "the policy").err();
+        assert_eq!(e.as_ref().map(|e| e.pointer.as_str()), Some("/a\tb/x"));
+        assert!(e
+            .as_ref()
+            .is_some_and(|e| e.message.starts_with("`x` appears twice")));
+        assert!(e.is_some_and(|e| e.help.is_some_and(|h| h.starts_with("keep one `x`"))));
+        // A tab in the duplicate key itself, so in the message and the help too.
+        let e = parse("{\"\\t\": 1, \"\\t\": 2}", "the policy").err();
+        assert_eq!(e.as_ref().map(|e| e.pointer.as_str()), Some("/\t"));
+        assert!(
+            e.is_some_and(|e| e.message.starts_with("`\t` appears twice")
+                && e.help.is_some_and(|h| h.starts_with("keep one `\t`")))
         );
     }
 
