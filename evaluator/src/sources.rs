@@ -362,6 +362,18 @@ pub fn roles(
     }
 }
 
+/// The pointer of a top-level element that has the wrong shape, or the root when the element
+/// is missing: an error's pointer names an element that exists (RFC 6901, section 4: a pointer
+/// to a missing member is an error condition), as a policy without `Statement` is reported at
+/// its root.
+fn member_or_root(value: &Value, key: &str) -> Pointer {
+    if value.get(key).is_some() {
+        Pointer::root().key(key)
+    } else {
+        Pointer::root()
+    }
+}
+
 fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
 }
@@ -631,7 +643,7 @@ fn cloudformation(
         .and_then(Value::as_object)
         .ok_or_else(|| {
             PolicyError::new(
-                Pointer::root().key("Resources"),
+                member_or_root(value, "Resources"),
                 "a CloudFormation template needs a `Resources` object",
             )
             .help("add `Resources:` with the template's resources, e.g. an `AWS::IAM::Role` (AWS CloudFormation User Guide, \"CloudFormation template Resources syntax\")")
@@ -849,7 +861,7 @@ fn account_export(value: &Value, text: &str, file: &str) -> Result<Vec<Role>, Po
         .and_then(Value::as_array)
         .ok_or_else(|| {
             PolicyError::new(
-                Pointer::root().key("RoleDetailList"),
+                member_or_root(value, "RoleDetailList"),
                 "`RoleDetailList` must be a list",
             )
             .help("give the output of `aws iam get-account-authorization-details` unchanged")
@@ -919,6 +931,40 @@ mod tests {
         );
         assert_eq!(url_decode("ab%zz").err().map(|e| e.0), Some(2));
         assert_eq!(url_decode("%+1").err().map(|e| e.0), Some(0));
+    }
+
+    #[test]
+    fn errors_point_at_elements_that_exist() {
+        let policy = serde_json::json!({"Statement": []});
+        for kind in [InputKind::CloudFormation, InputKind::AccountExport] {
+            let e = roles(kind, &policy, "", Path::new("p.json"), None).err();
+            assert_eq!(e.map(|e| e.pointer), Some(Pointer::root()), "{kind:?}");
+        }
+        let wrong = serde_json::json!({"Resources": [], "RoleDetailList": {}});
+        let e = roles(
+            InputKind::CloudFormation,
+            &wrong,
+            "",
+            Path::new("t.json"),
+            None,
+        )
+        .err();
+        assert_eq!(
+            e.map(|e| e.pointer.as_str().to_owned()).as_deref(),
+            Some("/Resources")
+        );
+        let e = roles(
+            InputKind::AccountExport,
+            &wrong,
+            "",
+            Path::new("t.json"),
+            None,
+        )
+        .err();
+        assert_eq!(
+            e.map(|e| e.pointer.as_str().to_owned()).as_deref(),
+            Some("/RoleDetailList")
+        );
     }
 
     #[test]
