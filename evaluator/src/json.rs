@@ -178,6 +178,18 @@ impl<'de> Visitor<'de> for Seed {
     }
 }
 
+/// How a JSON value's type reads in a message: "a string", "an array", "null", ...
+pub(crate) fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

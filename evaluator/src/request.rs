@@ -21,20 +21,11 @@
 use serde_json::{Map, Value};
 use trustsim_conditions::ContextMap;
 
+use crate::json::json_kind;
 use crate::limits::{thousands, MAX_CONTEXT_KEYS, MAX_CONTEXT_VALUES, MAX_CONTEXT_VALUE_CHARS};
 use crate::pointer::Pointer;
 use crate::policy::PolicyError;
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
 use crate::principal::{is_account_id, is_federated_name, IamIdentity, IamKind};
 
 /// A problem in a request document (same shape as a policy error: a pointer and a message).
@@ -139,7 +130,7 @@ impl Request {
         let obj = value.as_object().ok_or_else(|| {
             PolicyError::new(
                 root.clone(),
-                format!("a request must be a JSON object, not {}", kind(value)),
+                format!("a request must be a JSON object, not {}", json_kind(value)),
             )
             .help("write {\"principal\": {...}, \"action\": ..., \"context\": {...}}")
         })?;
@@ -154,7 +145,7 @@ impl Request {
                     let s = v.as_str().ok_or_else(|| {
                         PolicyError::new(
                             at.clone(),
-                            format!("`action` must be a string, not {}", kind(v)),
+                            format!("`action` must be a string, not {}", json_kind(v)),
                         )
                         .help("e.g. \"action\": \"sts:AssumeRoleWithWebIdentity\"")
                     })?;
@@ -167,7 +158,7 @@ impl Request {
                     other => {
                         return Err(PolicyError::new(
                             at,
-                            format!("`role` must be a role ARN string, not {}", kind(other)),
+                            format!("`role` must be a role ARN string, not {}", json_kind(other)),
                         )
                         .help("e.g. \"role\": \"arn:aws:iam::111122223333:role/target\""))
                     }
@@ -176,7 +167,10 @@ impl Request {
                     context = Some(v.as_object().ok_or_else(|| {
                         PolicyError::new(
                             at.clone(),
-                            format!("`context` must be an object of key: value, not {}", kind(v)),
+                            format!(
+                                "`context` must be an object of key: value, not {}",
+                                json_kind(v)
+                            ),
                         )
                         .help("e.g. \"context\": {\"aws:SourceAccount\": \"111122223333\"}")
                     })?)
@@ -244,7 +238,7 @@ impl Request {
                         Value::String(s) => Ok(s.clone()),
                         Value::Bool(b) => Ok(b.to_string()),
                         Value::Number(n) => Ok(n.to_string()),
-                        other => Err(PolicyError::new(p.clone(), format!("a context value must be a string, number, boolean, list of those, or null, not {}", kind(other)))
+                        other => Err(PolicyError::new(p.clone(), format!("a context value must be a string, number, boolean, list of those, or null, not {}", json_kind(other)))
                             .help("write a multivalued key as a list of strings, e.g. \"aws:TagKeys\": [\"team\", \"env\"]")),
                     }
                 };
@@ -400,7 +394,7 @@ fn principal_of(v: &Value, at: &Pointer) -> Result<Principal, RequestError> {
             at.clone(),
             format!(
                 "`principal` must be a string or an object such as {{\"AWS\": \"...\"}}, not {}",
-                kind(other)
+                json_kind(other)
             ),
         )
         .help("e.g. \"principal\": {\"Service\": \"events.amazonaws.com\"}")),

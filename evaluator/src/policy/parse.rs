@@ -8,6 +8,7 @@ use super::action::{ActionPattern, ActionSet};
 use super::err::{PolicyError, PolicyWarning};
 use super::keys::{self, KeyCheck};
 use super::{ConditionEntry, Effect, PolicyPrincipal, PrincipalEntry, Statement, TrustPolicy};
+use crate::json::json_kind;
 use crate::pointer::Pointer;
 use crate::principal::{is_federated_name, IamIdentity};
 
@@ -60,17 +61,6 @@ fn check_length(text: &str, at: &Pointer, what: &str) -> Result<(), PolicyError>
     Ok(())
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// What would be right for an element of the wrong type.
 fn example(what: &str) -> String {
     let e = match what {
@@ -99,7 +89,7 @@ fn expect_object<'a>(
     v.as_object().ok_or_else(|| {
         PolicyError::new(
             at.clone(),
-            format!("{what} must be an object, not {}", kind(v)),
+            format!("{what} must be an object, not {}", json_kind(v)),
         )
         .help(example(what))
     })
@@ -109,7 +99,7 @@ fn expect_string<'a>(v: &'a Value, at: &Pointer, what: &str) -> Result<&'a str, 
     v.as_str().ok_or_else(|| {
         PolicyError::new(
             at.clone(),
-            format!("{what} must be a string, not {}", kind(v)),
+            format!("{what} must be a string, not {}", json_kind(v)),
         )
         .help(example(what))
     })
@@ -140,7 +130,7 @@ fn string_list<'a>(
             at.clone(),
             format!(
                 "{what} must be a string or a list of strings, not {}",
-                kind(other)
+                json_kind(other)
             ),
         )
         .help(example(what))),
@@ -228,7 +218,7 @@ pub(super) fn policy(value: &Value) -> Result<TrustPolicy, PolicyError> {
                 at,
                 format!(
                     "`Statement` must be an object or a list of objects, not {}",
-                    kind(other)
+                    json_kind(other)
                 ),
             )
             .help("write e.g. \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"Service\": \"events.amazonaws.com\"}, \"Action\": \"sts:AssumeRole\"}]"))
@@ -423,7 +413,7 @@ fn principal_of(
             }
             Ok(out)
         }
-        other => Err(PolicyError::new(at.clone(), format!("`Principal` must be \"*\" or an object, not {}", kind(other)))
+        other => Err(PolicyError::new(at.clone(), format!("`Principal` must be \"*\" or an object, not {}", json_kind(other)))
             .help("write \"*\" for everyone, or an object such as {\"AWS\": \"arn:aws:iam::111122223333:root\"}")),
     }
 }
@@ -509,7 +499,7 @@ fn condition_values(
                 p.clone(),
                 format!(
                     "a condition value must be a string, number or boolean, not {}",
-                    kind(other)
+                    json_kind(other)
                 ),
             )
             .help("write one value, e.g. \"111122223333\", or a list of values, e.g. [\"111122223333\", \"444455556666\"]")),
