@@ -7,7 +7,8 @@
 // writes every disagreement to OUT_DIR/disagreements.jsonl as
 // {"id", "policy", "request", "trustsim", "other", "inexpressible"?, "cause"}, and counts
 // the disagreements by cause (limits.mjs).
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
+import { lines } from './jsonl.mjs'
 import { cause, inexpressible } from './limits.mjs'
 
 const [casesFile, trustsimFile, otherFile, outDir] = process.argv.slice(2)
@@ -15,11 +16,6 @@ if (!outDir) {
   console.error('usage: node compare.mjs CASES.jsonl TRUSTSIM.jsonl OTHER.jsonl OUT_DIR')
   process.exit(1)
 }
-const lines = (f) =>
-  readFileSync(f, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l))
 const cases = lines(casesFile)
 const ours = new Map(lines(trustsimFile).map((r) => [r.id, r]))
 const theirs = new Map(lines(otherFile).map((r) => [r.id, r]))

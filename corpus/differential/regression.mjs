@@ -9,7 +9,7 @@
 //   {"id", "policy": "<corpus policy id>", "request", "expected", "other", "cause"}.
 // `expected` is the decision AWS's documentation gives, as investigated for the case's cause
 // (VERDICTS below, one entry per cause of docs/differential.md); `other` is iam-simulate's.
-import { readFileSync } from 'node:fs'
+import { lines } from './jsonl.mjs'
 import { cause, inexpressible } from './limits.mjs'
 
 // The investigated verdict of every cause: which side the documentation supports.
@@ -40,11 +40,6 @@ if (!outDir) {
   console.error('usage: node regression.mjs OUT_DIR > cases.jsonl')
   process.exit(1)
 }
-const lines = (f) =>
-  readFileSync(f, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l))
 const cases = lines(`${outDir}/cases.jsonl`)
 const ours = new Map(lines(`${outDir}/trustsim.jsonl`).map((r) => [r.id, r.decision ?? `error: ${r.error}`]))
 const theirs = new Map(lines(`${outDir}/other.jsonl`).map((r) => [r.id, r.decision ?? `error: ${r.error}`]))

@@ -941,30 +941,17 @@ mod tests {
             assert_eq!(e.map(|e| e.pointer), Some(Pointer::root()), "{kind:?}");
         }
         let wrong = serde_json::json!({"Resources": [], "RoleDetailList": {}});
-        let e = roles(
-            InputKind::CloudFormation,
-            &wrong,
-            "",
-            Path::new("t.json"),
-            None,
-        )
-        .err();
-        assert_eq!(
-            e.map(|e| e.pointer.as_str().to_owned()).as_deref(),
-            Some("/Resources")
-        );
-        let e = roles(
-            InputKind::AccountExport,
-            &wrong,
-            "",
-            Path::new("t.json"),
-            None,
-        )
-        .err();
-        assert_eq!(
-            e.map(|e| e.pointer.as_str().to_owned()).as_deref(),
-            Some("/RoleDetailList")
-        );
+        for (kind, at) in [
+            (InputKind::CloudFormation, "/Resources"),
+            (InputKind::AccountExport, "/RoleDetailList"),
+        ] {
+            let e = roles(kind, &wrong, "", Path::new("t.json"), None).err();
+            assert_eq!(
+                e.map(|e| e.pointer.as_str().to_owned()).as_deref(),
+                Some(at),
+                "{kind:?}"
+            );
+        }
     }
 
     #[test]
