@@ -45,6 +45,12 @@ pub struct AnalyzeArgs {
     /// owner's principals from third parties).
     #[arg(long)]
     pub account: Option<String>,
+    /// The role's partition (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`,
+    /// `aws-iso-e`, `aws-iso-f`, `aws-eusc`): attackers live in the role's partition. A role
+    /// ARN in the input (account exports, Terraform state) gives it too. Without either, the
+    /// analysis tries `aws` and every partition the policy names, and reports the worst.
+    #[arg(long)]
+    pub partition: Option<String>,
     /// Output format (default: human on a terminal, json otherwise).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
@@ -82,7 +88,7 @@ impl Kind {
 pub enum FailOn {
     /// Fail on `exposed`.
     Exposed,
-    /// Fail on `partial` or `exposed`.
+    /// Fail on `inconclusive`, `partial` or `exposed`.
     Partial,
     /// Never fail on a verdict.
     Never,
@@ -131,6 +137,15 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
     if let Some(a) = &args.account {
         if owner_from(Some(a), None).is_none() {
             eprintln!("trustsim: error: --account `{a}` is not a 12-digit account ID");
+            return ExitCode::from(INVALID);
+        }
+    }
+    if let Some(p) = &args.partition {
+        if !trustsim_evaluator::analysis::partition::is_known(p) {
+            eprintln!(
+                "trustsim: error: --partition `{p}` is not a partition\n  help: one of {}",
+                trustsim_evaluator::analysis::partition::PARTITIONS.join(", ")
+            );
             return ExitCode::from(INVALID);
         }
     }
@@ -250,6 +265,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             let account = role.account.clone().or_else(|| args.account.clone());
             let options = AnalysisOptions {
                 account: account.clone(),
+                partition: role.partition.clone().or_else(|| args.partition.clone()),
             };
             match TrustPolicy::from_value(&role.document) {
                 Ok(policy) => {
@@ -315,10 +331,26 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
     }
     let threshold = match args.fail_on {
         FailOn::Exposed => Some(Verdict::Exposed),
-        FailOn::Partial => Some(Verdict::Partial),
+        FailOn::Partial => Some(Verdict::Inconclusive),
         FailOn::Never => None,
     };
     let found = threshold.is_some_and(|t| roles.iter().any(|r| r.analysis.worst() >= t));
+    // Below the threshold an undecided threat is still worth a word: it is no proof.
+    if !found {
+        for r in &roles {
+            for t in &r.analysis.threats {
+                if t.verdict == Verdict::Inconclusive {
+                    eprintln!(
+                        "trustsim: warning: {} ({}): {} is inconclusive: {}",
+                        r.name,
+                        r.source,
+                        t.threat.name(),
+                        t.explanation
+                    );
+                }
+            }
+        }
+    }
     if found {
         ExitCode::from(FOUND)
     } else if !errors.is_empty() {
@@ -352,7 +384,7 @@ fn human(roles: &[Role], colour: bool) -> String {
         }
     };
     let mut s = String::new();
-    let mut counts = [0usize; 4];
+    let mut counts = [0usize; 5];
     for r in roles {
         let place = match r.line {
             Some(l) => format!("{}, line {l}", r.source),
@@ -366,7 +398,12 @@ fn human(roles: &[Role], colour: bool) -> String {
             .analysis
             .threats
             .iter()
-            .filter(|t| matches!(t.verdict, Verdict::Exposed | Verdict::Partial))
+            .filter(|t| {
+                matches!(
+                    t.verdict,
+                    Verdict::Exposed | Verdict::Partial | Verdict::Inconclusive
+                )
+            })
             .collect();
         open.sort_by_key(|t| (std::cmp::Reverse(t.verdict), t.threat));
         if open.is_empty() {
@@ -375,6 +412,7 @@ fn human(roles: &[Role], colour: bool) -> String {
         for t in open {
             let v = match t.verdict {
                 Verdict::Exposed => paint("31", "exposed"),
+                Verdict::Inconclusive => paint("35", "inconclusive"),
                 _ => paint("33", "partial"),
             };
             let info = if t.threat == Threat::AccountWide {
@@ -407,8 +445,9 @@ fn human(roles: &[Role], colour: bool) -> String {
             let i = match t.verdict {
                 Verdict::Exposed => 0,
                 Verdict::Partial => 1,
-                Verdict::Restricted => 2,
-                Verdict::NotApplicable => 3,
+                Verdict::Inconclusive => 2,
+                Verdict::Restricted => 3,
+                Verdict::NotApplicable => 4,
             };
             if let Some(c) = counts.get_mut(i) {
                 *c += 1;
@@ -420,12 +459,13 @@ fn human(roles: &[Role], colour: bool) -> String {
     }
     let _ = writeln!(
         s,
-        "\n{} role(s): {} exposed, {} partial, {} restricted, {} not applicable (threat verdicts)",
+        "\n{} role(s): {} exposed, {} partial, {} inconclusive, {} restricted, {} not applicable (threat verdicts)",
         roles.len(),
         counts[0],
         counts[1],
         counts[2],
-        counts[3]
+        counts[3],
+        counts[4]
     );
     s
 }

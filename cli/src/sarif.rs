@@ -61,7 +61,10 @@ pub fn log(roles: &[Role]) -> Value {
     let mut results = Vec::new();
     for r in roles {
         for t in &r.analysis.threats {
-            if !matches!(t.verdict, Verdict::Exposed | Verdict::Partial) {
+            if !matches!(
+                t.verdict,
+                Verdict::Exposed | Verdict::Partial | Verdict::Inconclusive
+            ) {
                 continue;
             }
             let index = Threat::ALL.iter().position(|x| *x == t.threat).unwrap_or(0);

@@ -9,6 +9,7 @@
 //! are in `docs/threats.md`.
 
 pub mod fix;
+pub mod partition;
 pub mod provenance;
 pub mod search;
 pub mod solver;
@@ -68,8 +69,12 @@ impl Threat {
 pub enum Verdict {
     /// No principal of this class is trusted.
     NotApplicable,
-    /// No attacker of the class gets in.
+    /// No attacker of the class gets in: a proof, given only when the search was complete.
     Restricted,
+    /// The analysis could not decide: no attacker request was found, but the search was not
+    /// complete (a bound was reached, or a case the model does not cover); the explanation
+    /// says why.
+    Inconclusive,
     /// Only some attackers get in (see the residual).
     Partial,
     /// Every attacker of the class gets in.
@@ -83,6 +88,7 @@ impl Verdict {
             Verdict::Exposed => "exposed",
             Verdict::Partial => "partial",
             Verdict::Restricted => "restricted",
+            Verdict::Inconclusive => "inconclusive",
             Verdict::NotApplicable => "not-applicable",
         }
     }
@@ -93,6 +99,11 @@ impl Verdict {
 pub struct AnalysisOptions {
     /// The role owner's account, when known (from `--account`, the role ARN or the input).
     pub account: Option<String>,
+    /// The role's partition (`aws`, `aws-cn`, `aws-us-gov`, ...), when known (from
+    /// `--partition` or the role ARN). Attackers live in the role's partition. When it is
+    /// unknown, the analysis tries `aws` and every partition the policy names, and reports the
+    /// worst ([`partition::candidates`]).
+    pub partition: Option<String>,
 }
 
 /// The answer for one threat.
@@ -224,7 +235,23 @@ pub fn analyze_threat(
     threat: Threat,
     options: &AnalysisOptions,
 ) -> ThreatResult {
-    let (scenarios, passed_roles) = scenarios(policy, threat, options.account.as_deref());
+    let partitions = partition::candidates(policy, options.partition.as_deref());
+    let mut scenarios: Vec<Trusted> = Vec::new();
+    let mut passed_roles: Vec<(String, usize)> = Vec::new();
+    for p in &partitions {
+        let (found, passed) = scenarios_in(policy, threat, options.account.as_deref(), p);
+        for (mut sc, statements) in found {
+            if partitions.len() > 1 && p != "aws" {
+                sc.label = format!("{} (partition {p})", sc.label);
+            }
+            scenarios.push((sc, statements));
+        }
+        for r in passed {
+            if !passed_roles.contains(&r) {
+                passed_roles.push(r);
+            }
+        }
+    }
     let mut result = ThreatResult {
         threat,
         verdict: Verdict::NotApplicable,
@@ -257,13 +284,18 @@ pub fn analyze_threat(
         return result;
     }
     let literals = search::literals(policy);
+    let mut why_inexact: Vec<&'static str> = Vec::new();
     let mut restricted_labels = Vec::new();
     let mut trusting: Vec<usize> = Vec::new();
     for (scenario, statements) in &scenarios {
         trusting.extend(statements.iter().copied());
         let outcome = search::run(policy, scenario, &literals);
-        result.exact &=
-            !outcome.limits.truncated && !outcome.limits.variables && !outcome.limits.mixed;
+        for reason in outcome.limits.reasons() {
+            if !why_inexact.contains(&reason) {
+                why_inexact.push(reason);
+            }
+        }
+        result.exact &= outcome.limits.is_exact();
         let Some(witness) = outcome.witness.clone() else {
             restricted_labels.push(scenario.label.clone());
             continue;
@@ -287,9 +319,21 @@ pub fn analyze_threat(
         // many scenarios is not traced once per scenario.
         if decide(policy, &witness) != Decision::Allow {
             result.exact = false;
+            let reason = "a candidate request the search allowed was refused when rebuilt";
+            if !why_inexact.contains(&reason) {
+                why_inexact.push(reason);
+            }
             continue;
         }
-        let verdict = if outcome.only_if_omitted || !outcome.all_fresh {
+        let unknown = unknown_claims(scenario, &witness);
+        // A policy that a legitimate party sending its keys (its source keys, its ExternalId,
+        // the provider's claims) cannot use at all is used only by parties that omit them, and
+        // such a party omits them for every customer: every attacker of the class gets in.
+        let only_omitting = outcome.only_if_omitted && usable_only_omitting(policy, scenario);
+        let verdict = if (outcome.only_if_omitted && !only_omitting)
+            || !outcome.all_fresh && !outcome.only_if_omitted
+            || !unknown.is_empty()
+        {
             Verdict::Partial
         } else {
             Verdict::Exposed
@@ -309,16 +353,35 @@ pub fn analyze_threat(
         result.verdict = verdict;
         result.statements = allowing.clone();
         result.explanation = explain_open(policy, threat, &scenario.label, &allowing, &evaluation);
-        result.residual =
-            (verdict == Verdict::Partial).then(|| residual(policy, threat, scenario, &outcome));
+        result.residual = (verdict == Verdict::Partial).then(|| {
+            if unknown.is_empty() {
+                residual(policy, threat, scenario, &outcome, &witness)
+            } else {
+                format!(
+                    "only if AWS passes {} from the provider's token with a value the attacker picks: AWS does not document {} as a condition key for this provider",
+                    unknown.join(", "),
+                    if unknown.len() == 1 { "it" } else { "them" }
+                )
+            }
+        });
         result.witness = Some(witness);
     }
     if result.verdict == Verdict::NotApplicable {
         trusting.sort_unstable();
         trusting.dedup();
-        result.verdict = Verdict::Restricted;
         result.statements = trusting.clone();
-        result.explanation = explain_closed(policy, &restricted_labels, &trusting);
+        if result.exact {
+            result.verdict = Verdict::Restricted;
+            result.explanation = explain_closed(policy, &restricted_labels, &trusting);
+        } else {
+            // No request was found, but the search was not complete: that is no proof.
+            result.verdict = Verdict::Inconclusive;
+            result.explanation = format!(
+                "no request from {} was found, but the search was not complete ({}), so the analysis cannot prove that none is allowed",
+                restricted_labels.join(", "),
+                why_inexact.join("; ")
+            );
+        }
     }
     result
 }
@@ -451,20 +514,79 @@ fn explain_closed(policy: &TrustPolicy, labels: &[String], statements: &[usize])
     format!("no request from {who} is allowed: {}", conds.join("; "))
 }
 
+/// The claims of the scenario's provider that the witness carries and AWS does not document.
+fn unknown_claims(scenario: &Scenario, witness: &Request) -> Vec<String> {
+    if scenario.threat != Threat::Federated {
+        return Vec::new();
+    }
+    witness
+        .context()
+        .iter()
+        .filter(|(k, _, _)| {
+            provenance::lookup(
+                scenario.threat,
+                &trustsim_conditions::key::fold(k),
+                scenario.provider.as_deref(),
+            )
+            .is_some_and(|r| std::ptr::eq(r, &provenance::UNKNOWN_CLAIM))
+        })
+        .map(|(k, _, _)| k.to_owned())
+        .collect()
+}
+
+/// Can the policy be used only by a party that omits its `service`-kind keys? True when the
+/// legitimate party, sending them with whatever values the owner's use needs, is refused (and
+/// that search was exact).
+fn usable_only_omitting(policy: &TrustPolicy, scenario: &Scenario) -> bool {
+    let legitimate = Scenario {
+        legitimate: true,
+        service_sends_source_keys: true,
+        ..scenario.clone()
+    };
+    let outcome = search::run(policy, &legitimate, &search::literals(policy));
+    outcome.witness.is_none() && outcome.limits.is_exact()
+}
+
+/// The `service`-kind keys (source keys, ExternalId, claims) of the scenario's policy that the
+/// witness leaves out.
+fn omitted_keys(policy: &TrustPolicy, scenario: &Scenario, witness: &Request) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in policy.statements.iter().flat_map(|s| s.conditions.iter()) {
+        let key = c.condition.key();
+        let row = provenance::lookup(scenario.threat, key.folded(), scenario.provider.as_deref());
+        if row.is_some_and(|r| r.kind == provenance::Kind::Service)
+            && trustsim_conditions::Context::get_folded(witness.context(), key.folded()).is_none()
+            && !out.iter().any(|o| o.eq_ignore_ascii_case(key.as_str()))
+        {
+            out.push(key.as_str().to_owned());
+        }
+    }
+    out
+}
+
 fn residual(
     policy: &TrustPolicy,
     threat: Threat,
     scenario: &Scenario,
     outcome: &search::Outcome,
+    witness: &Request,
 ) -> String {
     if outcome.only_if_omitted {
-        let service = match &scenario.caller {
-            Caller::Fixed(Principal::Service(name)) => name.as_str(),
-            _ => "the service",
+        let keys = omitted_keys(policy, scenario, witness).join(" and ");
+        return match (&scenario.caller, threat) {
+            (_, Threat::ConfusedDeputy) => format!(
+                "only if the third party sends no ExternalId (a third party that does not implement ExternalId sends none, for every customer); the conditions on {keys} fail for the ExternalId it assigns another customer"
+            ),
+            (_, Threat::Federated) => format!(
+                "only if AWS does not pass {keys} from the provider's token (AWS's documentation and the provider's disagree on whether it does); the conditions on it fail for the attacker's own values"
+            ),
+            (Caller::Fixed(Principal::Service(name)), _) => format!(
+                "only if {name} omits {keys} when it assumes the role (its documentation does not say that it always sends them); the conditions on them fail for another account's values"
+            ),
+            _ => format!(
+                "only if the service omits {keys} when it assumes the role (its documentation does not say that it always sends them); the conditions on them fail for another account's values"
+            ),
         };
-        return format!(
-            "only if {service} omits aws:SourceAccount and aws:SourceArn when it assumes the role (its documentation does not say that it always sends them); the conditions on them fail for another account's values"
-        );
     }
     let what = match threat {
         Threat::ConfusedDeputy => "ExternalId (the one the third party assigns them)",
@@ -542,7 +664,10 @@ fn decorate(
             add.push(("aws:SourceAccount".to_owned(), account.clone()));
             add.push((
                 "aws:SourceArn".to_owned(),
-                format!("arn:aws:{svc}:us-east-1:{account}:attacker-resource"),
+                format!(
+                    "arn:{}:{svc}:us-east-1:{account}:attacker-resource",
+                    scenario.partition
+                ),
             ));
         }
         Threat::ConfusedDeputy => add.push((
@@ -589,10 +714,46 @@ type Trusted = (Scenario, Vec<usize>);
 
 /// The attacker scenarios of a threat, each with the statements that trust its caller, and the
 /// trusted services that only assume roles passed to them (with their statements).
-fn scenarios(
+fn scenarios_in(
     policy: &TrustPolicy,
     threat: Threat,
     owner: Option<&str>,
+    partition: &str,
+) -> (Vec<Trusted>, Vec<(String, usize)>) {
+    let (mut out, passed) = scenarios_of(policy, threat, owner, partition);
+    for (sc, _) in &mut out {
+        sc.partition = partition.to_owned();
+        // A third party may not implement ExternalId, and AWS may not pass a provider claim:
+        // such keys are searched in both worlds, as an undocumented service's source keys are.
+        if matches!(threat, Threat::ConfusedDeputy | Threat::Federated) {
+            sc.service_sends_source_keys = false;
+        }
+    }
+    (out, passed)
+}
+
+/// The ARN templates of an IAM caller of `account` (a placeholder or an account ID) in
+/// `partition`, for each form: `role` and `user` with or without an IAM path (IAM User Guide,
+/// "IAM identifiers": a friendly name follows an optional path, and whoever creates a user or
+/// role chooses both), and `root`. `leaf` is the placeholder of the name after the last `/`.
+fn iam_callers(partition: &str, account: &str, forms: &[&str], leaf: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for form in forms {
+        if *form == "root" {
+            out.push(format!("arn:{partition}:iam::{account}:root"));
+        } else {
+            out.push(format!("arn:{partition}:iam::{account}:{form}/{leaf}"));
+            out.push(format!("arn:{partition}:iam::{account}:{form}/{{name}}/{leaf}"));
+        }
+    }
+    out
+}
+
+fn scenarios_of(
+    policy: &TrustPolicy,
+    threat: Threat,
+    owner: Option<&str>,
+    partition: &str,
 ) -> (Vec<Trusted>, Vec<(String, usize)>) {
     let allow = policy
         .statements
@@ -634,6 +795,8 @@ fn scenarios(
                             provider: None,
                             service_names: service_names(policy, &name),
                             service_sends_source_keys: false,
+                            partition: String::new(),
+                            legitimate: false,
                         };
                         add(label, sc, s.index, &mut out);
                     }
@@ -655,8 +818,8 @@ fn scenarios(
                         let folded = c.condition.key().folded();
                         let entry = if folded.starts_with("saml:") {
                             Some((
-                                format!("arn:aws:iam::{owner_id}:saml-provider/idp"),
-                                format!("arn:aws:iam::{owner_id}:saml-provider/idp"),
+                                format!("arn:{partition}:iam::{owner_id}:saml-provider/idp"),
+                                format!("arn:{partition}:iam::{owner_id}:saml-provider/idp"),
                                 true,
                             ))
                         } else if let Some((host, _)) = folded.rsplit_once(':').filter(|(h, _)| {
@@ -668,7 +831,9 @@ fn scenarios(
                                 Some((host.to_owned(), host.to_owned(), false))
                             } else {
                                 Some((
-                                    format!("arn:aws:iam::{owner_id}:oidc-provider/{host}"),
+                                    format!(
+                                        "arn:{partition}:iam::{owner_id}:oidc-provider/{host}"
+                                    ),
                                     host.to_owned(),
                                     false,
                                 ))
@@ -697,28 +862,24 @@ fn scenarios(
                             provider: Some(provider),
                             service_names: Vec::new(),
                             service_sends_source_keys: true,
+                            partition: String::new(),
+                            legitimate: false,
                         };
                         add(label, sc, s.index, &mut out);
                     }
                 }
                 (PolicyPrincipal::Everyone, Threat::ConfusedDeputy) => {
-                    let accounts: Vec<String> = literal_values(policy, "aws:principalaccount")
-                        .into_iter()
-                        .chain(
-                            literal_values(policy, "aws:principalarn")
-                                .iter()
-                                .filter_map(|a| a.split(':').nth(4).map(str::to_owned)),
-                        )
-                        .filter(|a| is_account_id(a) && Some(a.as_str()) != owner)
-                        .collect();
-                    for account in accounts {
+                    for account in pinned_accounts(policy, owner) {
                         let label = format!("a principal of account {account} (through \"*\") acting for another customer");
                         let sc = Scenario::new(
                             threat,
                             label.clone(),
-                            Caller::FromPrincipalArn(vec![format!(
-                                "arn:aws:iam::{account}:role/{{name}}"
-                            )]),
+                            Caller::FromPrincipalArn(iam_callers(
+                                partition,
+                                &account,
+                                &["role", "user"],
+                                "{leaf}",
+                            )),
                         );
                         add(label, sc, s.index, &mut out);
                     }
@@ -728,11 +889,12 @@ fn scenarios(
                     let sc = Scenario::new(
                         threat,
                         label.clone(),
-                        Caller::FromPrincipalArn(vec![
-                            "arn:aws:iam::{account}:role/{name}".to_owned(),
-                            "arn:aws:iam::{account}:user/{name}".to_owned(),
-                            "arn:aws:iam::{account}:root".to_owned(),
-                        ]),
+                        Caller::FromPrincipalArn(iam_callers(
+                            partition,
+                            "{account}",
+                            &["role", "user", "root"],
+                            "{leaf}",
+                        )),
                     );
                     add(label, sc, s.index, &mut out);
                 }
@@ -752,6 +914,8 @@ fn scenarios(
                         service_names: service_names(policy, name),
                         service_sends_source_keys: provenance::SERVICES_SENDING_SOURCE_KEYS
                             .contains(&name.as_str()),
+                        partition: String::new(),
+                        legitimate: false,
                     };
                     add(label, sc, s.index, &mut out);
                 }
@@ -760,13 +924,15 @@ fn scenarios(
                 {
                     let label = format!("the third party {id} acting for another customer");
                     let caller = match &id.kind {
-                        IamKind::Account => Caller::FromPrincipalArn(vec![format!(
-                            "arn:aws:iam::{}:role/{{name}}",
-                            id.account
-                        )]),
+                        IamKind::Account => Caller::FromPrincipalArn(iam_callers(
+                            id.partition.as_deref().unwrap_or(partition),
+                            &id.account,
+                            &["role", "user"],
+                            "{leaf}",
+                        )),
                         IamKind::Role { name, .. } => match Principal::infer(&format!(
                             "arn:{}:sts::{}:assumed-role/{name}/deputy-session",
-                            id.partition.as_deref().unwrap_or("aws"),
+                            id.partition.as_deref().unwrap_or(partition),
                             id.account
                         )) {
                             Ok(p) => Caller::Fixed(p),
@@ -796,6 +962,8 @@ fn scenarios(
                         provider: Some(provider),
                         service_names: Vec::new(),
                         service_sends_source_keys: true,
+                        partition: String::new(),
+                        legitimate: false,
                     };
                     add(label, sc, s.index, &mut out);
                 }
@@ -804,10 +972,12 @@ fn scenarios(
                     let sc = Scenario::new(
                         threat,
                         label.clone(),
-                        Caller::FromPrincipalArn(vec![
-                            format!("arn:aws:iam::{}:role/{{id}}", id.account),
-                            format!("arn:aws:iam::{}:user/{{id}}", id.account),
-                        ]),
+                        Caller::FromPrincipalArn(iam_callers(
+                            id.partition.as_deref().unwrap_or(partition),
+                            &id.account,
+                            &["role", "user"],
+                            "{id}",
+                        )),
                     );
                     add(label, sc, s.index, &mut out);
                 }
@@ -926,6 +1096,31 @@ fn star_services(policy: &TrustPolicy) -> Vec<String> {
         if !seen.contains(&answers) {
             seen.push(answers);
             out.push((*name).to_owned());
+        }
+    }
+    out
+}
+
+/// The accounts other than the owner's that a condition pins the caller to: a 12-digit
+/// `aws:PrincipalAccount` value, or the account field of an `aws:PrincipalArn` value when that
+/// field is a literal account ID, whatever wildcards the rest of the ARN holds
+/// (`arn:aws:iam::999988887777:role/vendor-*` trusts principals of 999988887777). Such an
+/// account is a third party the policy trusts.
+fn pinned_accounts(policy: &TrustPolicy, owner: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in policy.statements.iter().flat_map(|s| s.conditions.iter()) {
+        let folded = c.condition.key().folded();
+        for v in c.condition.raw_values() {
+            let account = match folded {
+                "aws:principalaccount" => Some(v.as_str()),
+                "aws:principalarn" => v.split(':').nth(4),
+                _ => None,
+            };
+            if let Some(a) = account.filter(|a| is_account_id(a) && Some(*a) != owner) {
+                if !out.iter().any(|o| o == a) {
+                    out.push(a.to_owned());
+                }
+            }
         }
     }
     out

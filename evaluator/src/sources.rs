@@ -61,6 +61,8 @@ pub struct Role {
     pub line: Option<usize>,
     /// The role's account, when the input says.
     pub account: Option<String>,
+    /// The role's partition, when the input gives its ARN.
+    pub partition: Option<String>,
     /// The trust policy, intrinsics resolved.
     pub document: Value,
     /// What could not be resolved.
@@ -353,6 +355,7 @@ pub fn roles(
             source: file,
             line: None,
             account: owner.map(str::to_owned),
+            partition: None,
             document: value.clone(),
             notes: Vec::new(),
         }]),
@@ -691,6 +694,7 @@ fn cloudformation(
             line: line_of(text, &format!("{name}:"))
                 .or_else(|| line_of(text, &format!("\"{name}\""))),
             account: owner.map(str::to_owned),
+            partition: None,
             document,
             notes: cfn.notes,
         });
@@ -793,6 +797,7 @@ fn terraform(
             source: format!("{file}#{address}"),
             line: line_of(text, &format!("\"{address}\"")),
             account,
+            partition: arn.as_deref().and_then(crate::analysis::partition::of_arn),
             document,
             notes,
         });
@@ -912,6 +917,7 @@ fn account_export(value: &Value, text: &str, file: &str) -> Result<Vec<Role>, Po
             source: format!("{file}#{}", at.as_str()),
             line: line_of(text, &format!("\"{name}\"")),
             account,
+            partition: arn.and_then(crate::analysis::partition::of_arn),
             document,
             notes: Vec::new(),
         });

@@ -8,6 +8,7 @@
 //! - `{tenant}`: its own organization or namespace at an identity provider (fresh).
 //! - `{id}`, `{id2}`: identifiers a service or provider assigns to the attacker (fresh).
 //! - `{region}`: an AWS Region the attacker picks; `{service}`: the trusted service's namespace.
+//! - `{partition}`: the role's partition (`aws`, `aws-cn`, ...), where every attacker lives.
 //! - `{ip}`: the attacker's address, outside the owner's ranges; `{now}`: a time from now on.
 //! - `|` separates alternative forms.
 //!
@@ -39,6 +40,19 @@
 //!   template.
 //! - SAML: "Available keys for SAML-based AWS STS federation" (saml:aud is the AWS sign-in
 //!   endpoint).
+//! - SAR-GH: Service Authorization Reference, "Actions, resources, and condition keys for AWS
+//!   Security Token Service", condition keys table: the GitHub claims AWS STS maps to condition
+//!   keys are `actor`, `actor_id`, `enterprise_id`, `environment`, `job_workflow_ref`, `ref`,
+//!   `repository`, `repository_id`, `repository_owner_id` and `workflow` (besides the generic
+//!   `sub` and `aud` of OIDC). These keys are recent (2026); GitHub's "Configuring OpenID
+//!   Connect in Amazon Web Services" still says "Support for custom claims for OIDC is
+//!   unavailable in AWS", so whether AWS passes each of them is not settled: their rows are of
+//!   kind `service` (both worlds). A GitHub claim the reference does not list
+//!   (`repository_owner`, `workflow_ref`, `ref_type`, ...) is not documented as passed at all.
+//!
+//! Claims of the trusted provider that have no row here are not documented as condition keys
+//! for that provider; [`UNKNOWN_CLAIM`] stands for them (present with a value the attacker picks,
+//! or absent), and a verdict that needs one present says so in its residual.
 
 use super::Threat;
 
@@ -49,7 +63,11 @@ pub enum Kind {
     Value,
     /// Present or absent, as the attacker likes.
     Optional,
-    /// Present or absent depending on the service (documented services: present).
+    /// Present or absent depending on the party the attacker goes through, not on the attacker:
+    /// a service that may omit its source keys, a third party that may not implement
+    /// ExternalId, a provider claim AWS may not pass. The search tries the world where the key
+    /// is present first, and then the world where each such key may be absent (a residual
+    /// names the absent keys); documented services always send theirs.
     Service,
     /// A set of template values, possibly empty.
     Set,
@@ -125,7 +143,7 @@ rows! {
 
     // An AWS service the policy trusts, working for the attacker's account.
     ForgedService "aws:sourceaccount" Service "{account}" "CD, G: the account the service acts for";
-    ForgedService "aws:sourcearn" Service "arn:aws:{service}:{region}:{account}:{chosen}|arn:aws:{service}::{account}:{chosen}|arn:aws:{service}:::{id}" "CD, G: the resource the service acts for (regional, global, or an S3-style ARN without account, whose name is the attacker's own)";
+    ForgedService "aws:sourcearn" Service "arn:{partition}:{service}:{region}:{account}:{chosen}|arn:{partition}:{service}::{account}:{chosen}|arn:{partition}:{service}:::{id}" "CD, G: the resource the service acts for (regional, global, or an S3-style ARN without account, whose name is the attacker's own)";
     ForgedService "aws:sourceorgid" Optional "{org}" "CD, G: present when the attacker's account is in an organization";
     ForgedService "aws:sourceorgpaths" OptionalSet "{org}/{chosen}" "CD, G: aws:SourceOrgPaths";
     ForgedService "aws:resourcetag/" Existential "{chosen}" "G: the role's own tags (the owner's)";
@@ -139,7 +157,7 @@ rows! {
     ForgedService "aws:requestedregion" Value "{region}" "G";
 
     // A third party the policy trusts, acting for another of its customers.
-    ConfusedDeputy "sts:externalid" Value "{id}" "EXT: the deputy sends the ExternalId it assigned to the attacker, unique per customer";
+    ConfusedDeputy "sts:externalid" Service "{id}" "EXT: the deputy sends the ExternalId it assigned to the attacker, unique per customer";
     ConfusedDeputy "sts:rolesessionname" Existential "{chosen}" "the deputy names its sessions";
     ConfusedDeputy "sts:sourceidentity" Existential "{chosen}" "the deputy's own choice";
     ConfusedDeputy "aws:sourceidentity" Existential "{chosen}" "G: set by the deputy's earlier hop";
@@ -168,9 +186,17 @@ rows! {
 
     // Any identity of a trusted identity provider. Provider claims are matched by suffix.
     Federated "token.actions.githubusercontent.com:sub" Value "repo:{tenant}/{chosen}|repository:{tenant}/{chosen}|repository_owner:{tenant}|repository_owner:{tenant}:{chosen}|job_workflow_ref:{tenant}/{chosen}|workflow_ref:{tenant}/{chosen}|actor:{tenant}|actor:{tenant}:{chosen}|workflow:{chosen}|environment:{chosen}|ref:{chosen}|context:{chosen}|event_name:{chosen}|ref_type:{chosen}" "OIDC, GH: sub is repo:ORG/REPO:... by default; an organization or repository that customizes its subject template (include_claim_keys) gets KEY:VALUE:... with its first included claim first, and the values of workflow, environment, ref, context, event_name and ref_type are its own choice";
-    Federated "token.actions.githubusercontent.com:repository" Value "{tenant}/{chosen}" "GitHub: repository";
-    Federated "token.actions.githubusercontent.com:repository_owner" Value "{tenant}" "GitHub: repository_owner";
-    Federated "token.actions.githubusercontent.com:job_workflow_ref" Value "{tenant}/{chosen}" "GitHub: job_workflow_ref";
+    Federated "token.actions.githubusercontent.com:repository" Service "{tenant}/{chosen}" "SAR-GH: repository, the attacker's own repository";
+    Federated "token.actions.githubusercontent.com:repository_owner" Service "{tenant}" "GitHub: repository_owner; not in SAR-GH, so not documented as passed";
+    Federated "token.actions.githubusercontent.com:job_workflow_ref" Service "{tenant}/{chosen}" "SAR-GH: job_workflow_ref, a workflow of the attacker's own repository";
+    Federated "token.actions.githubusercontent.com:actor" Service "{id}" "SAR-GH: actor, the attacker's own GitHub login";
+    Federated "token.actions.githubusercontent.com:actor_id" Service "{id2}" "SAR-GH: actor_id, the ID GitHub assigned to the attacker's login";
+    Federated "token.actions.githubusercontent.com:repository_id" Service "{id3}" "SAR-GH: repository_id, the ID GitHub assigned to the attacker's repository";
+    Federated "token.actions.githubusercontent.com:repository_owner_id" Service "{id4}" "SAR-GH: repository_owner_id, the ID GitHub assigned to the attacker's organization";
+    Federated "token.actions.githubusercontent.com:enterprise_id" Optional "{id5}" "SAR-GH: enterprise_id, present only for an organization in an enterprise (the attacker's own, or none)";
+    Federated "token.actions.githubusercontent.com:environment" Optional "{chosen}" "SAR-GH: environment, present only for a job that names one (the attacker names its own)";
+    Federated "token.actions.githubusercontent.com:ref" Service "{chosen}" "SAR-GH: ref, a branch or tag of the attacker's repository";
+    Federated "token.actions.githubusercontent.com:workflow" Service "{chosen}" "SAR-GH: workflow, the name of the attacker's workflow";
     Federated "token.actions.githubusercontent.com:aud" Value "{chosen}" "OIDC: STS checks aud against the provider's client IDs, which every GitHub repository shares (sts.amazonaws.com)";
     Federated "gitlab.com:sub" Value "project_path:{tenant}/{chosen}" "GitLab ID tokens: sub is project_path:GROUP/PROJECT:...";
     Federated "gitlab.com:namespace_path" Value "{tenant}" "GitLab ID tokens";
@@ -313,6 +339,17 @@ pub const EKS_SUB: Row = Row {
     source: "EKS: sub is system:serviceaccount:NAMESPACE:NAME; the attacker's pod runs in its own namespace and names its service account as it likes",
 };
 
+/// The row of a claim of the trusted provider that AWS does not document as a condition key for
+/// that provider: it may be absent (AWS does not pass it) or, if AWS passes it, hold a value the
+/// attacker picks (its meaning is not modelled, so no value is assumed to be the owner's own).
+pub const UNKNOWN_CLAIM: Row = Row {
+    threat: Threat::Federated,
+    key: ":",
+    kind: Kind::Service,
+    template: "{chosen}",
+    source: "a claim AWS does not document as a condition key for this provider",
+};
+
 /// The row for `key` (lower case) under `threat`, for a caller trusted through `provider`
 /// (the OIDC host or SAML provider, for federated keys).
 ///
@@ -352,8 +389,13 @@ pub fn lookup(threat: Threat, key: &str, provider: Option<&str>) -> Option<&'sta
     if claim == ":sub" && host.starts_with("oidc.eks.") {
         return Some(&EKS_SUB);
     }
-    rows.filter(|r| r.key.starts_with(':'))
-        .find(|r| r.key == claim)
+    if let Some(r) = rows.filter(|r| r.key.starts_with(':')).find(|r| r.key == claim) {
+        return Some(r);
+    }
+    // Any other claim of the trusted OIDC provider (not a SAML attribute: `saml:` rows cover
+    // those).
+    (threat == Threat::Federated && claim.starts_with(':') && !host.contains(":saml-provider/"))
+        .then_some(&UNKNOWN_CLAIM)
 }
 
 #[cfg(test)]
@@ -372,9 +414,13 @@ mod tests {
                 "{org}",
                 "{tenant}",
                 "{id2}",
+                "{id3}",
+                "{id4}",
+                "{id5}",
                 "{id}",
                 "{region}",
                 "{service}",
+                "{partition}",
                 "{now}",
                 "{ip}",
             ] {
@@ -392,13 +438,16 @@ mod tests {
                 let mut seen_open = false;
                 for piece in alt.split('{').skip(1) {
                     let var = piece.split('}').next().unwrap_or("");
-                    let fresh = matches!(var, "account" | "org" | "tenant" | "id" | "id2");
+                    let fresh = matches!(
+                        var,
+                        "account" | "org" | "tenant" | "id" | "id2" | "id3" | "id4" | "id5"
+                    );
                     assert!(
                         !(fresh && seen_open),
                         "fresh `{var}` after a variable part in {}",
                         r.template
                     );
-                    if !matches!(var, "region" | "service") && !fresh {
+                    if !matches!(var, "region" | "service" | "partition") && !fresh {
                         seen_open = true;
                     }
                     if fresh {

@@ -51,6 +51,12 @@ pub struct Scenario {
     pub service_names: Vec<String>,
     /// Whether `service`-kind keys are surely present (documented services).
     pub service_sends_source_keys: bool,
+    /// The partition the attacker lives in (the role's): every ARN built for it is in it.
+    pub partition: String,
+    /// Instead of the attacker, the legitimate party: its `service`-kind keys (source keys,
+    /// ExternalId, claims) are present with whatever value the owner's own use needs. Used to
+    /// tell whether a policy can be used at all by a party that sends them.
+    pub legitimate: bool,
 }
 
 impl Scenario {
@@ -65,6 +71,8 @@ impl Scenario {
             provider: None,
             service_names: Vec::new(),
             service_sends_source_keys: true,
+            partition: "aws".to_owned(),
+            legitimate: false,
         }
     }
 }
@@ -78,6 +86,28 @@ pub struct Limits {
     pub variables: bool,
     /// One key has both string and non-string predicates; its candidates are approximate.
     pub mixed: bool,
+}
+
+impl Limits {
+    /// No bound was reached and no approximation was made.
+    pub fn is_exact(&self) -> bool {
+        !self.truncated && !self.variables && !self.mixed
+    }
+
+    /// Why the search was not exact, in words (empty when it was).
+    pub fn reasons(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.truncated {
+            out.push("a search bound was reached (docs/threats.md 4.1)");
+        }
+        if self.variables {
+            out.push("a policy variable could not be resolved for every attacker (4.2)");
+        }
+        if self.mixed {
+            out.push("one key has both string and non-string conditions (4.3)");
+        }
+        out
+    }
 }
 
 /// The outcome of a scenario.
@@ -127,6 +157,9 @@ enum TSeg {
     Chosen,
     /// A non-empty chosen name.
     Name,
+    /// A non-empty chosen name without `/` (the friendly name of an IAM user or role, after
+    /// its path).
+    Leaf,
     Fresh(&'static str),
     Ip,
 }
@@ -140,16 +173,16 @@ fn shape(var: &str) -> FreshShape {
     }
 }
 
-/// Expands a provenance template into alternatives: `|` separates forms, and Regions and
-/// service names are finite choices.
-fn expand(template: &str, services: &[String]) -> Vec<Vec<TSeg>> {
+/// Expands a provenance template into alternatives: `|` separates forms, Regions and service
+/// names are finite choices, and `{partition}` is the scenario's partition.
+fn expand(template: &str, services: &[String], partition: &str) -> Vec<Vec<TSeg>> {
     template
         .split('|')
-        .flat_map(|t| expand_one(t, services))
+        .flat_map(|t| expand_one(t, services, partition))
         .collect()
 }
 
-fn expand_one(template: &str, services: &[String]) -> Vec<Vec<TSeg>> {
+fn expand_one(template: &str, services: &[String], partition: &str) -> Vec<Vec<TSeg>> {
     let mut out: Vec<Vec<TSeg>> = vec![Vec::new()];
     let mut rest = template;
     while !rest.is_empty() {
@@ -166,6 +199,7 @@ fn expand_one(template: &str, services: &[String]) -> Vec<Vec<TSeg>> {
             let choices: Option<Vec<String>> = match var {
                 "region" => Some(REGIONS.iter().map(|r| (*r).to_owned()).collect()),
                 "service" => Some(services.to_vec()),
+                "partition" => Some(vec![partition.to_owned()]),
                 _ => None,
             };
             match choices {
@@ -185,11 +219,15 @@ fn expand_one(template: &str, services: &[String]) -> Vec<Vec<TSeg>> {
                     let seg = match var {
                         "chosen" | "now" => TSeg::Chosen,
                         "name" => TSeg::Name,
+                        "leaf" => TSeg::Leaf,
                         "ip" => TSeg::Ip,
                         "account" => TSeg::Fresh("account"),
                         "org" => TSeg::Fresh("org"),
                         "tenant" => TSeg::Fresh("tenant"),
                         "id2" => TSeg::Fresh("id2"),
+                        "id3" => TSeg::Fresh("id3"),
+                        "id4" => TSeg::Fresh("id4"),
+                        "id5" => TSeg::Fresh("id5"),
                         _ => TSeg::Fresh("id"),
                     };
                     for o in &mut out {
@@ -338,12 +376,12 @@ fn globs_of(
 /// `aws:PrincipalArn` (`arn:aws:iam::ACCOUNT:role/NAME`, `...:user/NAME`, `...:root`).
 /// `arn:aws:iam::*:user/*`, `arn:aws:iam::*:role/*` and `arn:aws:iam::*:root`: predicates that
 /// tell the forms of an IAM caller's ARN apart.
-fn caller_form_globs() -> Vec<Glob> {
+fn caller_form_globs(partition: &str) -> Vec<Glob> {
     let lit = |s: &str| s.chars().map(Tok::Char).collect::<Vec<_>>();
     [":user/", ":role/", ":root"]
         .iter()
         .filter_map(|form| {
-            let mut t = lit("arn:aws:iam::");
+            let mut t = lit(&format!("arn:{partition}:iam::"));
             t.push(Tok::Run(Some(':')));
             t.extend(lit(form));
             if form.ends_with('/') {
@@ -354,9 +392,9 @@ fn caller_form_globs() -> Vec<Glob> {
         .collect()
 }
 
-fn lift(folded: &str, g: &Glob) -> Vec<Glob> {
+fn lift(folded: &str, g: &Glob, partition: &str) -> Vec<Glob> {
     let lit = |s: &str| s.chars().map(Tok::Char).collect::<Vec<_>>();
-    let head = lit("arn:aws:iam::");
+    let head = lit(&format!("arn:{partition}:iam::"));
     let mut out: Vec<Vec<Tok>> = Vec::new();
     match folded {
         "aws:principalaccount" => {
@@ -740,7 +778,10 @@ fn run_world(
         plans.push(KeyPlan {
             name: "aws:PrincipalArn".to_owned(),
             kind: Kind::Value,
-            templates: templates.iter().flat_map(|t| expand(t, &[])).collect(),
+            templates: templates
+                .iter()
+                .flat_map(|t| expand(t, &[], &scenario.partition))
+                .collect(),
             globs: Vec::new(),
             extra: Vec::new(),
             conditions: 1,
@@ -764,7 +805,8 @@ fn run_world(
             // Predicates on keys derived from an IAM caller become predicates on its ARN, so
             // that the search and the fresh-account classes see them.
             if let Some(p) = plans.first_mut().filter(|p| p.name == "aws:PrincipalArn") {
-                p.globs.extend(globs.iter().flat_map(|g| lift(folded, g)));
+                p.globs
+                    .extend(globs.iter().flat_map(|g| lift(folded, g, &scenario.partition)));
                 // A `Null` condition has no string predicate to lift, yet it tells callers
                 // apart by their form: `aws:username` is present for IAM users only ("AWS
                 // global condition context keys"). Predicates on the form keep a user, a role
@@ -773,7 +815,7 @@ fn run_world(
                     .iter()
                     .any(|c| c.operator().base.family() == Family::Null)
                 {
-                    p.globs.extend(caller_form_globs());
+                    p.globs.extend(caller_form_globs(&scenario.partition));
                 }
             }
             continue;
@@ -788,7 +830,14 @@ fn run_world(
         let row = provenance::lookup(scenario.threat, folded, scenario.provider.as_deref());
         let (kind, template) = match row {
             None => (Kind::Absent, ""),
-            Some(r) if r.kind == Kind::Service && !service_keys_present => (Kind::Absent, ""),
+            // The second world: the party may omit the key (each such key on its own).
+            Some(r) if r.kind == Kind::Service && !service_keys_present => {
+                (Kind::Optional, r.template)
+            }
+            // The legitimate party's own request: whatever value the owner's use needs.
+            // (never empty: STS takes an ExternalId of 2 characters or more, and a service's
+            // source keys name an account or a resource).
+            Some(r) if r.kind == Kind::Service && scenario.legitimate => (Kind::Value, "{name}"),
             Some(r) if r.kind == Kind::Service => (Kind::Value, r.template),
             Some(r) => (r.kind, r.template),
         };
@@ -824,7 +873,7 @@ fn run_world(
         let mut templates = if kind == Kind::Absent {
             Vec::new()
         } else {
-            expand(template, &scenario.service_names)
+            expand(template, &scenario.service_names, &scenario.partition)
         };
         if set {
             // Members of a set are not empty (tag keys, claim values): an empty string alone
@@ -1067,6 +1116,10 @@ fn substitute(t: &[TSeg], combo: &[(&'static str, String)]) -> Vec<Seg> {
             TSeg::Name => {
                 out.push(Seg::One);
                 Seg::Chosen
+            }
+            TSeg::Leaf => {
+                out.push(Seg::OneNot('/'));
+                Seg::ChosenNot('/')
             }
             TSeg::Ip => Seg::Lit(String::new()),
             TSeg::Fresh(v) => Seg::Lit(

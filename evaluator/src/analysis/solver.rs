@@ -239,6 +239,10 @@ pub enum Seg {
     Chosen,
     /// One character the attacker chooses.
     One,
+    /// Text the attacker chooses without the given character (an IAM name has no `/`).
+    ChosenNot(char),
+    /// One character the attacker chooses, other than the given one.
+    OneNot(char),
     /// A fresh value (see [`FreshShape`]).
     Fresh(FreshShape),
 }
@@ -300,7 +304,8 @@ pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
             .map(|s| match s {
                 Seg::Lit(t) => t.clone(),
                 Seg::Chosen => String::new(),
-                Seg::One => "x".to_owned(),
+                Seg::One | Seg::OneNot(_) => "x".to_owned(),
+                Seg::ChosenNot(_) => String::new(),
                 Seg::Fresh(FreshShape::Digits(n)) => "4".repeat(*n),
                 Seg::Fresh(FreshShape::Word) => "x".to_owned(),
                 Seg::Fresh(FreshShape::OrgId) => "o-x".to_owned(),
@@ -394,12 +399,16 @@ pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
                     &mut nodes,
                 );
             }
-            Some(Seg::Chosen) => {
+            Some(seg @ (Seg::Chosen | Seg::ChosenNot(_))) => {
+                let not = match seg {
+                    Seg::ChosenNot(x) => Some(*x),
+                    _ => None,
+                };
                 let mut done = st.clone();
                 done.seg += 1;
                 done.count = 0;
                 push(done, node, None, &mut seen, &mut queue, &mut nodes);
-                for &c in &sigma {
+                for &c in sigma.iter().filter(|c| Some(**c) != not) {
                     let mut n = advance(&st, c);
                     n.count = 0;
                     push(
@@ -412,8 +421,12 @@ pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
                     );
                 }
             }
-            Some(Seg::One) => {
-                for &c in &sigma {
+            Some(seg @ (Seg::One | Seg::OneNot(_))) => {
+                let not = match seg {
+                    Seg::OneNot(x) => Some(*x),
+                    _ => None,
+                };
+                for &c in sigma.iter().filter(|c| Some(**c) != not) {
                     let mut n = advance(&st, c);
                     n.seg += 1;
                     n.count = 0;
