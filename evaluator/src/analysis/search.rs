@@ -138,8 +138,14 @@ const MAX_COMBINATIONS: usize = 400_000;
 const MAX_CHECKS: usize = 4_400_000;
 
 /// A key the policy reads, with everything the search needs about it.
+#[derive(Clone)]
 struct KeyPlan {
     name: String,
+    /// Conditions on this key (or, for the caller's ARN, on a key derived from it: the folded
+    /// key to lift through) whose values hold policy variables that the scenario's fixed caller
+    /// does not determine: resolved per fresh assignment and per value of the keys they read
+    /// ([`resolve_variables`]).
+    vars: Vec<(Option<String>, Condition)>,
     kind: Kind,
     /// Template alternatives, each a list of segments where fresh variables are named.
     templates: Vec<Vec<TSeg>>,
@@ -257,12 +263,18 @@ fn expand_one(template: &str, services: &[String], partition: &str) -> Vec<Vec<T
         .collect()
 }
 
+/// Which values of a condition [`globs_of`] turns into predicates.
+#[derive(Clone, Copy)]
+enum Which<'a> {
+    /// The values without policy variables.
+    Literals,
+    /// The values with policy variables, resolved in this context (a value whose variable is
+    /// missing there gives no predicate).
+    Templates(&'a dyn trustsim_conditions::Context),
+}
+
 /// The wildcard tokens of a compiled string or ARN value, as solver predicates.
-fn globs_of(
-    cond: &Condition,
-    base: &trustsim_conditions::ContextMap,
-    limits: &mut Limits,
-) -> Vec<Glob> {
+fn globs_of(cond: &Condition, which: Which<'_>, limits: &mut Limits) -> Vec<Glob> {
     let cmp = cond.operator().base.comparison();
     let to_tok = |t: Token, colon: bool| match t {
         Token::Char(c) if cmp == Comparison::EqualsIgnoreCase => Tok::Fold(c),
@@ -304,14 +316,10 @@ fn globs_of(
     match cond.values() {
         Values::String(values) => {
             for v in values {
-                let tokens = match v {
-                    StringValue::Literal(p) => Some(string_tokens(p)),
-                    StringValue::Template(t) => {
-                        limits.variables |= t
-                            .variables()
-                            .any(|k| !is_derived(k.folded()) || !base.contains(k.as_str()));
-                        t.resolve_tokens(base)
-                    }
+                let tokens = match (v, which) {
+                    (StringValue::Literal(p), Which::Literals) => Some(string_tokens(p)),
+                    (StringValue::Template(t), Which::Templates(ctx)) => t.resolve_tokens(ctx),
+                    _ => continue,
                 };
                 let tokens = match (tokens, cmp) {
                     (Some(t), Comparison::Like) => Some(t),
@@ -339,8 +347,8 @@ fn globs_of(
         }
         Values::Arn(values) => {
             for v in values {
-                let tokens: Option<Vec<Token>> = match v {
-                    ArnValue::Literal(p) => Some(
+                let tokens: Option<Vec<Token>> = match (v, which) {
+                    (ArnValue::Literal(p), Which::Literals) => Some(
                         p.parts()
                             .iter()
                             .enumerate()
@@ -355,12 +363,8 @@ fn globs_of(
                             })
                             .collect(),
                     ),
-                    ArnValue::Template(t) => {
-                        limits.variables |= t
-                            .variables()
-                            .any(|k| !is_derived(k.folded()) || !base.contains(k.as_str()));
-                        t.resolve_tokens(base)
-                    }
+                    (ArnValue::Template(t), Which::Templates(ctx)) => t.resolve_tokens(ctx),
+                    _ => continue,
                 };
                 if let Some(g) = tokens.and_then(arn_glob) {
                     out.push(g);
@@ -665,6 +669,15 @@ pub fn run(policy: &TrustPolicy, scenario: &Scenario, literals: &[String]) -> Ou
             conds
                 .entry(key.folded().to_owned())
                 .or_insert_with(|| (key.as_str().to_owned(), Vec::new()));
+            // A key that a policy variable reads is part of the request too, whether or not a
+            // condition tests it.
+            for t in templates_of(&c.condition) {
+                for k in t.variables() {
+                    conds
+                        .entry(k.folded().to_owned())
+                        .or_insert_with(|| (k.as_str().to_owned(), Vec::new()));
+                }
+            }
         }
     }
     for s in &relevant {
@@ -786,9 +799,13 @@ fn run_world(
             extra: Vec::new(),
             conditions: 1,
             time: false,
+            vars: Vec::new(),
         });
     }
     let base = base_context(scenario);
+    // Predicates a whole-value variable `${R}` on key K hands to R: K's value is R's, so R's
+    // candidates must tell K's other predicates apart (VARS).
+    let mut transfers: Vec<(String, Vec<Glob>)> = Vec::new();
     for (folded, (name, list)) in conds {
         if scenario.threat != Threat::Public
             && scenario.threat != Threat::AccountWide
@@ -797,10 +814,60 @@ fn run_world(
         {
             continue;
         }
-        let globs: Vec<Glob> = list
+        let mut globs: Vec<Glob> = list
             .iter()
-            .flat_map(|c| globs_of(c, &base, limits))
+            .flat_map(|c| globs_of(c, Which::Literals, limits))
             .collect();
+        // Values with policy variables: resolved now when the fixed caller determines every key
+        // they read, and otherwise per fresh assignment and candidate (`resolve_variables`).
+        let mut vars: Vec<(Condition, Vec<trustsim_conditions::variables::Template>)> = Vec::new();
+        for c in list {
+            let templates = templates_of(c);
+            if templates.is_empty() {
+                continue;
+            }
+            if templates
+                .iter()
+                .all(|t| t.variables().all(|k| base.contains(k.as_str())))
+            {
+                globs.extend(globs_of(c, Which::Templates(&base), limits));
+                continue;
+            }
+            vars.push(((*c).clone(), templates));
+        }
+        let static_globs = globs.clone();
+        let mut plan_vars: Vec<(Option<String>, Condition)> = Vec::new();
+        for (c, templates) in vars {
+            for t in &templates {
+                match whole_variable(t) {
+                    Some(r) => transfers.push((r, static_globs.clone())),
+                    None => {
+                        // Text around the variable: exact only when that text is literal,
+                        // every key read is a fresh value of the caller (known before it
+                        // chooses), and no other predicate on the key interacts with it.
+                        let literal_text = t.pieces().iter().all(|p| match p {
+                            trustsim_conditions::variables::Piece::Text(x) => {
+                                !x.contains(['*', '?'])
+                            }
+                            _ => true,
+                        });
+                        let fresh_only = t.variables().all(|k| fresh_var(k.folded()).is_some());
+                        if !(literal_text && fresh_only && static_globs.is_empty()) {
+                            limits.variables = true;
+                        }
+                    }
+                }
+            }
+            let lift_key = (is_derived(folded) && folded != "aws:principalarn")
+                .then(|| folded.clone());
+            plan_vars.push((lift_key, c));
+        }
+        if is_derived(folded) {
+            if let Some(p) = plans.first_mut().filter(|p| p.name == "aws:PrincipalArn") {
+                p.vars.extend(plan_vars.iter().cloned());
+            }
+            plan_vars.clear();
+        }
         if is_derived(folded) && folded != "aws:principalarn" {
             // Predicates on keys derived from an IAM caller become predicates on its ARN, so
             // that the search and the fresh-account classes see them.
@@ -899,7 +966,23 @@ fn run_world(
             extra,
             conditions: list.len(),
             time,
+            vars: plan_vars,
         });
+    }
+    // Whole-value variables: the referencing key's predicates go to the key it reads (lifted
+    // onto the caller's ARN for a key derived from it).
+    for (r, globs) in transfers {
+        if is_derived(&r) && r != "aws:principalarn" {
+            if let Some(p) = plans.first_mut().filter(|p| p.name == "aws:PrincipalArn") {
+                p.globs
+                    .extend(globs.iter().flat_map(|g| lift(&r, g, &scenario.partition)));
+            }
+        } else if let Some(p) = plans
+            .iter_mut()
+            .find(|p| trustsim_conditions::key::fold(&p.name) == r)
+        {
+            p.globs.extend(globs);
+        }
     }
     // The solver's membership vectors hold 64 predicates per key; more makes it inexact.
     for p in &mut plans {
@@ -1021,7 +1104,7 @@ fn run_world(
                 .templates
                 .iter()
                 .any(|t| t.iter().any(|s| matches!(s, TSeg::Fresh(_))));
-            (!fresh).then(|| candidates(p, &[], limits))
+            (!fresh && p.vars.is_empty()).then(|| candidates(p, &[], limits))
         })
         .collect();
     for combo in &combos {
@@ -1138,6 +1221,233 @@ fn substitute(t: &[TSeg], combo: &[(&'static str, String)]) -> Vec<Seg> {
     out
 }
 
+/// The compiled values of a condition that hold policy variables.
+fn templates_of(c: &Condition) -> Vec<trustsim_conditions::variables::Template> {
+    match c.values() {
+        Values::String(v) => v
+            .iter()
+            .filter_map(|x| match x {
+                StringValue::Template(t) => Some(t.clone()),
+                StringValue::Literal(_) => None,
+            })
+            .collect(),
+        Values::Arn(v) => v
+            .iter()
+            .filter_map(|x| match x {
+                ArnValue::Template(t) => Some(t.clone()),
+                ArnValue::Literal(_) => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The key a value reads when it is nothing but one variable (`${R}` or `${R, 'default'}`).
+fn whole_variable(t: &trustsim_conditions::variables::Template) -> Option<String> {
+    match t.pieces() {
+        [trustsim_conditions::variables::Piece::Variable { key, .. }] => {
+            Some(key.folded().to_owned())
+        }
+        _ => None,
+    }
+}
+
+/// Keys whose value in an attacker's request is one of its fresh values, known to it before it
+/// chooses the rest: its account, its organization, and a service's source account.
+fn fresh_var(folded: &str) -> Option<&'static str> {
+    match folded {
+        "aws:principalaccount" | "aws:sourceaccount" => Some("account"),
+        "aws:principalorgid" | "aws:sourceorgid" => Some("org"),
+        _ => None,
+    }
+}
+
+/// The context in which policy variables are resolved for one fresh assignment: the fixed
+/// caller's derived keys, the caller's account (fresh or written in its ARN templates), and
+/// every key whose whole value is one fresh value.
+fn fresh_context(
+    scenario: &Scenario,
+    plans: &[KeyPlan],
+    combo: &[(&'static str, String)],
+) -> trustsim_conditions::ContextMap {
+    let mut ctx = base_context(scenario);
+    let value_of = |v: &str| combo.iter().find(|(n, _)| *n == v).map(|(_, x)| x.clone());
+    if let Some(p) = plans.first().filter(|p| p.name == "aws:PrincipalArn") {
+        let accounts: Vec<Option<String>> = p
+            .templates
+            .iter()
+            .map(|t| {
+                let text: Vec<String> = t
+                    .iter()
+                    .map(|s| match s {
+                        TSeg::Lit(l) => l.clone(),
+                        TSeg::Fresh(v) => value_of(v).unwrap_or_default(),
+                        _ => "\u{0}".to_owned(),
+                    })
+                    .collect();
+                text.concat().split(':').nth(4).map(str::to_owned)
+            })
+            .collect();
+        if let Some(Some(first)) = accounts.first() {
+            if !first.contains('\u{0}') && accounts.iter().all(|a| a.as_ref() == Some(first)) {
+                ctx.insert("aws:PrincipalAccount", first.clone());
+            }
+        }
+    }
+    for p in plans {
+        if let [t] = p.templates.as_slice() {
+            let [TSeg::Fresh(v)] = t.as_slice() else {
+                continue;
+            };
+            if matches!(p.kind, Kind::Value | Kind::Optional) {
+                if let Some(x) = value_of(v) {
+                    ctx.insert(&p.name, x);
+                }
+            }
+        }
+    }
+    ctx
+}
+
+/// Most assignments of the keys a variable reads that are tried for one key.
+const MAX_VARIABLE_ASSIGNMENTS: usize = 64;
+
+/// The candidates of every key for one fresh assignment. A key with variable-bearing
+/// conditions gets, besides its own predicates, those conditions resolved under every
+/// assignment of the keys they read: the fresh context, each candidate of another key (absent
+/// included), and for a key derived from the caller, each candidate caller. Its cells then
+/// hold, for each assignment, a value that meets (or misses) the resolved pattern, and the
+/// product of candidates pairs it with that assignment.
+fn resolve_variables(
+    scenario: &Scenario,
+    plans: &[KeyPlan],
+    fixed: &[Option<Vec<Option<Vec<String>>>>],
+    combo: &[(&'static str, String)],
+    limits: &mut Limits,
+) -> Vec<Vec<Option<Vec<String>>>> {
+    let mut lists: Vec<Option<Vec<Option<Vec<String>>>>> = plans
+        .iter()
+        .zip(fixed)
+        .map(|(p, f)| {
+            p.vars
+                .is_empty()
+                .then(|| f.clone().unwrap_or_else(|| candidates(p, combo, limits)))
+        })
+        .collect();
+    if plans.iter().all(|p| p.vars.is_empty()) {
+        return lists.into_iter().map(Option::unwrap_or_default).collect();
+    }
+    let ctx = fresh_context(scenario, plans, combo);
+    let from_arn = matches!(scenario.caller, Caller::FromPrincipalArn(_));
+    for (i, plan) in plans.iter().enumerate() {
+        if plan.vars.is_empty() {
+            continue;
+        }
+        let mut refs: Vec<String> = Vec::new();
+        for (_, c) in &plan.vars {
+            for t in templates_of(c) {
+                for k in t.variables() {
+                    if !refs.iter().any(|r| r == k.folded()) {
+                        refs.push(k.folded().to_owned());
+                    }
+                }
+            }
+        }
+        let mut envs: Vec<trustsim_conditions::ContextMap> = vec![ctx.clone()];
+        for r in &refs {
+            if ctx.contains(r) {
+                continue;
+            }
+            let j = plans
+                .iter()
+                .position(|p| trustsim_conditions::key::fold(&p.name) == *r);
+            let assignments: Vec<Vec<(String, String)>> = match j {
+                Some(j) if j != i => match lists.get(j).and_then(Option::as_ref) {
+                    Some(values) => values
+                        .iter()
+                        .map(|v| match v.as_deref() {
+                            Some([one]) => vec![(r.clone(), one.clone())],
+                            _ => Vec::new(),
+                        })
+                        .collect(),
+                    None => {
+                        limits.variables = true;
+                        continue;
+                    }
+                },
+                _ if from_arn && i != 0 && is_derived(r) => {
+                    match lists.first().and_then(Option::as_ref) {
+                        Some(arns) => arns
+                            .iter()
+                            .filter_map(|a| {
+                                let arn = a.as_ref()?.first()?;
+                                let p = caller_from_arn(arn)?;
+                                let req = Request::builder(p).action(scenario.action).build().ok()?;
+                                let mut kv: Vec<(String, String)> = req
+                                    .context()
+                                    .iter()
+                                    .filter(|(k, v, multi)| !multi && v.len() == 1 && is_derived(&trustsim_conditions::key::fold(k)))
+                                    .filter_map(|(k, v, _)| Some((k.to_owned(), v.first()?.clone())))
+                                    .filter(|(k, _)| !k.eq_ignore_ascii_case("aws:PrincipalArn"))
+                                    .collect();
+                                kv.push(("aws:PrincipalArn".to_owned(), arn.clone()));
+                                Some(kv)
+                            })
+                            .collect(),
+                        None => {
+                            limits.variables = true;
+                            continue;
+                        }
+                    }
+                }
+                // The caller's own ARN reading a key derived from itself: not resolved.
+                _ if is_derived(r) && from_arn => {
+                    limits.variables = true;
+                    continue;
+                }
+                // A key the request never carries: the variable reads it as absent, in the
+                // search as in evaluation.
+                _ => continue,
+            };
+            let mut next = Vec::new();
+            for env in &envs {
+                for a in &assignments {
+                    let mut e = env.clone();
+                    for (k, v) in a {
+                        e.insert(k, v.clone());
+                    }
+                    next.push(e);
+                }
+            }
+            if next.len() > MAX_VARIABLE_ASSIGNMENTS {
+                next.truncate(MAX_VARIABLE_ASSIGNMENTS);
+                limits.truncated = true;
+            }
+            envs = next;
+        }
+        let mut p2 = plan.clone();
+        for env in &envs {
+            for (lift_key, c) in &plan.vars {
+                let globs = globs_of(c, Which::Templates(env), limits);
+                match lift_key {
+                    Some(k) => p2
+                        .globs
+                        .extend(globs.iter().flat_map(|g| lift(k, g, &scenario.partition))),
+                    None => p2.globs.extend(globs),
+                }
+            }
+        }
+        if p2.globs.len() > 64 {
+            p2.globs.truncate(64);
+            limits.truncated = true;
+        }
+        if let Some(slot) = lists.get_mut(i) {
+            *slot = Some(candidates(&p2, combo, limits));
+        }
+    }
+    lists.into_iter().map(Option::unwrap_or_default).collect()
+}
+
 /// Candidate values of one key (None: absent).
 fn candidates(
     plan: &KeyPlan,
@@ -1246,11 +1556,7 @@ fn search_combo(
     combo: &[(&'static str, String)],
     limits: &mut Limits,
 ) -> Option<Request> {
-    let lists: Vec<Vec<Option<Vec<String>>>> = plans
-        .iter()
-        .zip(fixed)
-        .map(|(p, f)| f.clone().unwrap_or_else(|| candidates(p, combo, limits)))
-        .collect();
+    let lists = resolve_variables(scenario, plans, fixed, combo, limits);
     let total: usize = lists
         .iter()
         .map(Vec::len)
