@@ -11,6 +11,7 @@ use trustsim_evaluator::{analyze, AnalysisOptions, Threat, TrustPolicy, Verdict}
 fn bench(c: &mut Criterion) {
     let options = AnalysisOptions {
         account: Some("111122223333".to_owned()),
+        ..Default::default()
     };
     let mut group = c.benchmark_group("analyze (5 threats)");
     for (name, text) in TYPICAL {

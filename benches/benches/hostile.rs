@@ -79,6 +79,7 @@ fn evaluation(c: &mut Criterion) {
 fn analysis(c: &mut Criterion) {
     let options = AnalysisOptions {
         account: Some("111122223333".to_owned()),
+        ..Default::default()
     };
     type Make = fn(usize) -> Value;
     let groups: [(&str, Make, &[usize]); 6] = [

@@ -27,6 +27,7 @@ const OWNER: &str = "111122223333";
 fn options() -> AnalysisOptions {
     AnalysisOptions {
         account: Some(OWNER.to_owned()),
+        ..Default::default()
     }
 }
 

@@ -436,6 +436,7 @@ impl Check {
     fn options(&self) -> AnalysisOptions {
         AnalysisOptions {
             account: self.owner.clone(),
+            ..Default::default()
         }
     }
 
@@ -1377,7 +1378,11 @@ fn draft(template: &str, ctx: &DraftCtx<'_>) -> BoxedStrategy<Vec<Piece>> {
             "org" => Just(Piece::Fresh(FreshVar::Org)).boxed(),
             "tenant" => Just(Piece::Fresh(FreshVar::Tenant)).boxed(),
             "id" => Just(Piece::Fresh(FreshVar::Id)).boxed(),
-            "id2" => Just(Piece::Fresh(FreshVar::Id2)).boxed(),
+            // Further assigned identifiers (GitHub's repository and owner IDs): drawn as the
+            // second one, which keeps the samples attacker requests.
+            "id2" | "id3" | "id4" | "id5" => Just(Piece::Fresh(FreshVar::Id2)).boxed(),
+            // The kit's attackers live in the commercial partition.
+            "partition" => Just(Piece::Text("aws".to_owned())).boxed(),
             "region" => select(REGIONS)
                 .prop_map(|r| Piece::Text(r.to_owned()))
                 .boxed(),

@@ -109,6 +109,7 @@ fn every_row_decides_a_literal_condition_as_its_kind_says() {
             row.threat,
             &AnalysisOptions {
                 account: Some("111122223333".to_owned()),
+                ..Default::default()
             },
         )
         .verdict;

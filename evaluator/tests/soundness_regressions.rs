@@ -1,0 +1,280 @@
+//! The open roles that the analysis once reported `restricted` (issue "Never ok on an open
+//! role"), each as a named test: its verdict, its witness replayed by the concrete evaluator,
+//! and its fix (when one is offered) analysed again. Every case names the AWS page its rule
+//! follows; `docs/threats.md` explains the model.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests fail loudly on the fixtures they build"
+)]
+
+use serde_json::{json, Value};
+use trustsim_evaluator::analysis::analyze_threat;
+use trustsim_evaluator::{
+    analyze, evaluate, AnalysisOptions, Decision, Threat, ThreatResult, TrustPolicy, Verdict,
+};
+
+const OWNER: &str = "111122223333";
+
+fn options(partition: Option<&str>) -> AnalysisOptions {
+    AnalysisOptions {
+        account: Some(OWNER.to_owned()),
+        partition: partition.map(str::to_owned),
+    }
+}
+
+fn doc(statements: Value) -> Value {
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+/// Analyses `policy` for `threat`, checks that the verdict is one of `expected`, that the
+/// result is exact, that a witness is allowed by `evaluate`, and that a fix, when offered,
+/// closes the threat; returns the result.
+fn check(policy: &Value, threat: Threat, partition: Option<&str>, expected: &[Verdict]) -> ThreatResult {
+    let p = TrustPolicy::from_value(policy).unwrap();
+    let opts = options(partition);
+    let analysis = analyze(&p, &opts);
+    let r = analysis.result(threat).unwrap().clone();
+    assert!(
+        expected.contains(&r.verdict),
+        "{}: expected {:?}, got {:?}: {}",
+        threat.name(),
+        expected,
+        r.verdict,
+        r.explanation
+    );
+    if matches!(r.verdict, Verdict::Exposed | Verdict::Partial) {
+        let w = r.witness.as_ref().expect("a witness");
+        assert_eq!(evaluate(&p, w).decision, Decision::Allow, "witness {}", w.to_json());
+    }
+    if let Some(fix) = &r.fix {
+        let fixed = TrustPolicy::from_value(fix).unwrap();
+        let again = analyze_threat(&fixed, threat, &opts);
+        assert!(
+            matches!(again.verdict, Verdict::Restricted | Verdict::NotApplicable),
+            "the fix leaves {:?}",
+            again.verdict
+        );
+    }
+    r
+}
+
+fn star(condition: Value, actions: Value) -> Value {
+    doc(json!([{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": actions, "Condition": condition}]))
+}
+
+// ------------------------------------------------------------ 1. policy variables (VARS)
+
+/// IAM User Guide, "IAM policy elements: Variables and tags": `${aws:PrincipalAccount}` is the
+/// caller's own account, so every account can create a role named `deployer` that matches.
+#[test]
+fn variable_principal_account_in_the_principal_arn_is_every_account() {
+    let p = star(
+        json!({"StringLike": {"aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:role/deployer"}}),
+        json!("sts:AssumeRole"),
+    );
+    let r = check(&p, Threat::Public, None, &[Verdict::Exposed]);
+    assert!(r.exact);
+    let w = r.witness.unwrap().to_json();
+    assert!(w.to_string().contains(":role/deployer"), "{w}");
+}
+
+/// Both tags are the caller's (session tags are request parameters, principal tags its own):
+/// it sets them equal.
+#[test]
+fn variable_request_tag_equal_to_principal_tag_is_chosen_by_the_attacker() {
+    let p = star(
+        json!({"StringEquals": {"aws:RequestTag/team": "${aws:PrincipalTag/team}"}}),
+        json!(["sts:AssumeRole", "sts:TagSession"]),
+    );
+    assert!(check(&p, Threat::Public, None, &[Verdict::Exposed]).exact);
+    // With a second predicate on the session tag, the principal tag must meet it too.
+    let p = star(
+        json!({"StringEquals": {"aws:RequestTag/team": "${aws:PrincipalTag/team}"},
+               "StringLike": {"aws:RequestTag/team": "adm*"}}),
+        json!(["sts:AssumeRole", "sts:TagSession"]),
+    );
+    let r = check(&p, Threat::Public, None, &[Verdict::Exposed]);
+    assert!(r.witness.unwrap().to_json().to_string().contains("adm"));
+}
+
+#[test]
+fn variable_principal_account_as_a_tag_or_session_name_is_the_attackers() {
+    for condition in [
+        json!({"StringEquals": {"aws:PrincipalTag/owner": "${aws:PrincipalAccount}"}}),
+        json!({"StringEquals": {"sts:RoleSessionName": "${aws:PrincipalAccount}"}}),
+        json!({"StringEquals": {"sts:RoleSessionName": "${aws:username}"}}),
+    ] {
+        let p = star(condition.clone(), json!("sts:AssumeRole"));
+        let r = check(&p, Threat::Public, None, &[Verdict::Exposed]);
+        assert!(r.exact, "{condition}");
+    }
+}
+
+/// A default only the owner's account meets: the owner is not an attacker.
+#[test]
+fn variable_default_that_only_the_owner_meets_is_restricted() {
+    let p = star(
+        json!({"StringEquals": {"aws:PrincipalAccount": "${aws:SourceAccount, '111122223333'}"}}),
+        json!("sts:AssumeRole"),
+    );
+    let r = check(&p, Threat::Public, None, &[Verdict::Restricted]);
+    assert!(r.exact);
+}
+
+// ------------------------------------------------------------ 2. deputies without ExternalId
+
+/// IAM User Guide, "Access to AWS accounts owned by third parties": the third party assigns
+/// the ExternalId; one that does not implement it sends none, for every customer.
+#[test]
+fn deputy_admitted_only_without_external_id_is_exposed() {
+    let p = doc(json!([{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole",
+        "Condition": {"Null": {"sts:ExternalId": "true"}}}]));
+    let r = check(&p, Threat::ConfusedDeputy, None, &[Verdict::Exposed]);
+    assert!(r.exact);
+}
+
+#[test]
+fn deputy_if_exists_external_id_is_partial_with_the_no_external_id_residual() {
+    let p = doc(json!([{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::444455556666:role/vendor"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEqualsIfExists": {"sts:ExternalId": "abc"}}}]));
+    let r = check(&p, Threat::ConfusedDeputy, None, &[Verdict::Partial]);
+    assert!(r.residual.unwrap().contains("sends no ExternalId"));
+    let w = r.witness.unwrap().to_json();
+    assert!(w["context"].get("sts:ExternalId").is_none(), "{w}");
+    // An ExternalId required outright stays restricted.
+    let p = doc(json!([{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::444455556666:role/vendor"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": "abc"}}}]));
+    check(&p, Threat::ConfusedDeputy, None, &[Verdict::Restricted]);
+}
+
+// ------------------------------------------------------------ 3. partitions
+
+/// IAM User Guide, "IAM identifiers": an ARN names its partition; an account is in one.
+#[test]
+fn attackers_live_in_the_roles_partition() {
+    let p = star(
+        json!({"ArnLike": {"aws:PrincipalArn": "arn:aws-us-gov:iam::*:role/admin"}}),
+        json!("sts:AssumeRole"),
+    );
+    // Named by the policy, and given.
+    for given in [None, Some("aws-us-gov")] {
+        let r = check(&p, Threat::Public, given, &[Verdict::Exposed]);
+        assert!(r.witness.unwrap().to_json().to_string().contains("arn:aws-us-gov:"));
+    }
+    // A role in `aws` cannot be assumed from GovCloud: no attacker of its own partition gets in.
+    check(&p, Threat::Public, Some("aws"), &[Verdict::Restricted]);
+
+    let p = star(
+        json!({"ArnLike": {"aws:SourceArn": "arn:aws-us-gov:events:*:*:rule/*"}}),
+        json!("sts:AssumeRole"),
+    );
+    check(&p, Threat::ForgedService, None, &[Verdict::Exposed, Verdict::Partial]);
+
+    let p = doc(json!([{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws-cn:iam::444455556666:root"}, "Action": "sts:AssumeRole"}]));
+    let r = check(&p, Threat::ConfusedDeputy, Some("aws-cn"), &[Verdict::Exposed]);
+    assert!(r.witness.unwrap().to_json().to_string().contains("arn:aws-cn:"));
+}
+
+// ------------------------------------------------------------ 4. claims AWS may not pass
+
+/// Service Authorization Reference (STS) lists `job_workflow_ref`; GitHub's "Configuring
+/// OpenID Connect in Amazon Web Services" says custom claims are unavailable in AWS: the claim
+/// may be absent, and then `...IfExists` passes.
+#[test]
+fn github_claim_aws_may_not_pass_is_open_where_it_is_absent() {
+    let p = doc(json!([{"Effect": "Allow",
+        "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringLikeIfExists": {"token.actions.githubusercontent.com:job_workflow_ref": "octo-org/wf/.github/workflows/deploy.yml@*"}}}]));
+    let r = check(&p, Threat::Federated, None, &[Verdict::Exposed, Verdict::Partial]);
+    if r.verdict == Verdict::Partial {
+        assert!(r.residual.unwrap().contains("job_workflow_ref"));
+    }
+}
+
+/// A claim AWS documents for no provider is never a proof either way.
+#[test]
+fn undocumented_claim_is_never_a_pin() {
+    let p = doc(json!([{"Effect": "Allow",
+        "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringNotEquals": {"token.actions.githubusercontent.com:ref_type": "tag"}}}]));
+    check(&p, Threat::Federated, None, &[Verdict::Exposed, Verdict::Partial]);
+}
+
+// ------------------------------------------------------------ 5. IAM paths
+
+/// IAM User Guide, "IAM identifiers": whoever creates a user or role picks its path.
+#[test]
+fn iam_paths_are_chosen_by_the_attacker() {
+    for (op, arn) in [
+        ("ArnEquals", "arn:aws:iam::*:user/team/*"),
+        ("ArnLike", "arn:aws:iam::*:role/team/*"),
+        ("StringLike", "arn:aws:iam::*:user/team/*"),
+    ] {
+        let p = star(json!({op: {"aws:PrincipalArn": arn}}), json!("sts:AssumeRole"));
+        let r = check(&p, Threat::Public, None, &[Verdict::Exposed]);
+        assert!(r.exact);
+        assert!(r.witness.unwrap().to_json().to_string().contains("/team/"));
+    }
+}
+
+// ------------------------------------------------------------ 6. accounts named in patterns
+
+#[test]
+fn an_account_pinned_by_a_pattern_is_a_third_party() {
+    let p = star(
+        json!({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::999988887777:role/vendor-*"}}),
+        json!("sts:AssumeRole"),
+    );
+    let r = check(&p, Threat::ConfusedDeputy, None, &[Verdict::Exposed]);
+    assert!(r.witness.unwrap().to_json().to_string().contains("999988887777"));
+    check(&p, Threat::Public, None, &[Verdict::Restricted]);
+}
+
+// ------------------------------------------------------------ inconclusive, never restricted
+
+/// A search bound is no proof: 70 account IDs on an EventBridge role exceed the 64 predicates
+/// a key keeps (docs/threats.md 4.1).
+#[test]
+fn a_search_bound_gives_inconclusive() {
+    let accounts: Vec<String> = (0..70).map(|i| format!("{:012}", 100_000_000_000u64 + i)).collect();
+    let p = doc(json!([{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:SourceAccount": accounts}}}]));
+    let r = check(&p, Threat::ForgedService, None, &[Verdict::Inconclusive]);
+    assert!(!r.exact);
+    assert!(r.explanation.contains("not complete"), "{}", r.explanation);
+}
+
+/// A variable whose key the attacker's ARN determines inside text with wildcards is not
+/// resolved exactly: inconclusive (4.2), not restricted.
+#[test]
+fn an_unresolved_variable_gives_inconclusive() {
+    let p = star(
+        json!({"StringLike": {"aws:PrincipalTag/x": "*-${aws:PrincipalTag/y}-*"},
+               "StringEquals": {"aws:PrincipalTag/x": "q"}}),
+        json!("sts:AssumeRole"),
+    );
+    let r = check(&p, Threat::Public, None, &[Verdict::Inconclusive]);
+    assert!(!r.exact);
+}
+
+/// Mixed string and numeric conditions on one key (4.3).
+#[test]
+fn mixed_predicates_give_inconclusive_or_a_witness() {
+    let p = star(
+        json!({"StringLike": {"aws:PrincipalTag/n": "1*"}, "NumericGreaterThan": {"aws:PrincipalTag/n": "5"}}),
+        json!("sts:AssumeRole"),
+    );
+    let r = check(&p, Threat::Public, None, &[Verdict::Inconclusive, Verdict::Exposed]);
+    assert_ne!(r.verdict, Verdict::Restricted);
+}
