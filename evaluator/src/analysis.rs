@@ -743,7 +743,9 @@ fn iam_callers(partition: &str, account: &str, forms: &[&str], leaf: &str) -> Ve
             out.push(format!("arn:{partition}:iam::{account}:root"));
         } else {
             out.push(format!("arn:{partition}:iam::{account}:{form}/{leaf}"));
-            out.push(format!("arn:{partition}:iam::{account}:{form}/{{name}}/{leaf}"));
+            out.push(format!(
+                "arn:{partition}:iam::{account}:{form}/{{name}}/{leaf}"
+            ));
         }
     }
     out
@@ -831,9 +833,7 @@ fn scenarios_of(
                                 Some((host.to_owned(), host.to_owned(), false))
                             } else {
                                 Some((
-                                    format!(
-                                        "arn:{partition}:iam::{owner_id}:oidc-provider/{host}"
-                                    ),
+                                    format!("arn:{partition}:iam::{owner_id}:oidc-provider/{host}"),
                                     host.to_owned(),
                                     false,
                                 ))

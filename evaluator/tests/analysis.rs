@@ -85,7 +85,12 @@ fn verdict(v: Value, threat: Threat) -> Verdict {
             assert!(r.witness.is_none());
             assert!(r.fix.is_none());
             // A restricted verdict is a proof; an incomplete search says so.
-            assert_eq!(r.verdict == Verdict::Inconclusive, !r.exact, "{}", r.explanation);
+            assert_eq!(
+                r.verdict == Verdict::Inconclusive,
+                !r.exact,
+                "{}",
+                r.explanation
+            );
         }
     }
     r.verdict

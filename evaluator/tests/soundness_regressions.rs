@@ -33,7 +33,12 @@ fn doc(statements: Value) -> Value {
 /// Analyses `policy` for `threat`, checks that the verdict is one of `expected`, that the
 /// result is exact, that a witness is allowed by `evaluate`, and that a fix, when offered,
 /// closes the threat; returns the result.
-fn check(policy: &Value, threat: Threat, partition: Option<&str>, expected: &[Verdict]) -> ThreatResult {
+fn check(
+    policy: &Value,
+    threat: Threat,
+    partition: Option<&str>,
+    expected: &[Verdict],
+) -> ThreatResult {
     let p = TrustPolicy::from_value(policy).unwrap();
     let opts = options(partition);
     let analysis = analyze(&p, &opts);
@@ -48,7 +53,12 @@ fn check(policy: &Value, threat: Threat, partition: Option<&str>, expected: &[Ve
     );
     if matches!(r.verdict, Verdict::Exposed | Verdict::Partial) {
         let w = r.witness.as_ref().expect("a witness");
-        assert_eq!(evaluate(&p, w).decision, Decision::Allow, "witness {}", w.to_json());
+        assert_eq!(
+            evaluate(&p, w).decision,
+            Decision::Allow,
+            "witness {}",
+            w.to_json()
+        );
     }
     if let Some(fix) = &r.fix {
         let fixed = TrustPolicy::from_value(fix).unwrap();
@@ -63,7 +73,9 @@ fn check(policy: &Value, threat: Threat, partition: Option<&str>, expected: &[Ve
 }
 
 fn star(condition: Value, actions: Value) -> Value {
-    doc(json!([{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": actions, "Condition": condition}]))
+    doc(
+        json!([{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": actions, "Condition": condition}]),
+    )
 }
 
 // ------------------------------------------------------------ 1. policy variables (VARS)
@@ -166,7 +178,12 @@ fn attackers_live_in_the_roles_partition() {
     // Named by the policy, and given.
     for given in [None, Some("aws-us-gov")] {
         let r = check(&p, Threat::Public, given, &[Verdict::Exposed]);
-        assert!(r.witness.unwrap().to_json().to_string().contains("arn:aws-us-gov:"));
+        assert!(r
+            .witness
+            .unwrap()
+            .to_json()
+            .to_string()
+            .contains("arn:aws-us-gov:"));
     }
     // A role in `aws` cannot be assumed from GovCloud: no attacker of its own partition gets in.
     check(&p, Threat::Public, Some("aws"), &[Verdict::Restricted]);
@@ -175,12 +192,27 @@ fn attackers_live_in_the_roles_partition() {
         json!({"ArnLike": {"aws:SourceArn": "arn:aws-us-gov:events:*:*:rule/*"}}),
         json!("sts:AssumeRole"),
     );
-    check(&p, Threat::ForgedService, None, &[Verdict::Exposed, Verdict::Partial]);
+    check(
+        &p,
+        Threat::ForgedService,
+        None,
+        &[Verdict::Exposed, Verdict::Partial],
+    );
 
     let p = doc(json!([{"Effect": "Allow",
         "Principal": {"AWS": "arn:aws-cn:iam::444455556666:root"}, "Action": "sts:AssumeRole"}]));
-    let r = check(&p, Threat::ConfusedDeputy, Some("aws-cn"), &[Verdict::Exposed]);
-    assert!(r.witness.unwrap().to_json().to_string().contains("arn:aws-cn:"));
+    let r = check(
+        &p,
+        Threat::ConfusedDeputy,
+        Some("aws-cn"),
+        &[Verdict::Exposed],
+    );
+    assert!(r
+        .witness
+        .unwrap()
+        .to_json()
+        .to_string()
+        .contains("arn:aws-cn:"));
 }
 
 // ------------------------------------------------------------ 4. claims AWS may not pass
@@ -194,7 +226,12 @@ fn github_claim_aws_may_not_pass_is_open_where_it_is_absent() {
         "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
         "Action": "sts:AssumeRoleWithWebIdentity",
         "Condition": {"StringLikeIfExists": {"token.actions.githubusercontent.com:job_workflow_ref": "octo-org/wf/.github/workflows/deploy.yml@*"}}}]));
-    let r = check(&p, Threat::Federated, None, &[Verdict::Exposed, Verdict::Partial]);
+    let r = check(
+        &p,
+        Threat::Federated,
+        None,
+        &[Verdict::Exposed, Verdict::Partial],
+    );
     if r.verdict == Verdict::Partial {
         assert!(r.residual.unwrap().contains("job_workflow_ref"));
     }
@@ -207,7 +244,12 @@ fn undocumented_claim_is_never_a_pin() {
         "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
         "Action": "sts:AssumeRoleWithWebIdentity",
         "Condition": {"StringNotEquals": {"token.actions.githubusercontent.com:ref_type": "tag"}}}]));
-    check(&p, Threat::Federated, None, &[Verdict::Exposed, Verdict::Partial]);
+    check(
+        &p,
+        Threat::Federated,
+        None,
+        &[Verdict::Exposed, Verdict::Partial],
+    );
 }
 
 // ------------------------------------------------------------ 5. IAM paths
@@ -220,7 +262,10 @@ fn iam_paths_are_chosen_by_the_attacker() {
         ("ArnLike", "arn:aws:iam::*:role/team/*"),
         ("StringLike", "arn:aws:iam::*:user/team/*"),
     ] {
-        let p = star(json!({op: {"aws:PrincipalArn": arn}}), json!("sts:AssumeRole"));
+        let p = star(
+            json!({op: {"aws:PrincipalArn": arn}}),
+            json!("sts:AssumeRole"),
+        );
         let r = check(&p, Threat::Public, None, &[Verdict::Exposed]);
         assert!(r.exact);
         assert!(r.witness.unwrap().to_json().to_string().contains("/team/"));
@@ -236,7 +281,12 @@ fn an_account_pinned_by_a_pattern_is_a_third_party() {
         json!("sts:AssumeRole"),
     );
     let r = check(&p, Threat::ConfusedDeputy, None, &[Verdict::Exposed]);
-    assert!(r.witness.unwrap().to_json().to_string().contains("999988887777"));
+    assert!(r
+        .witness
+        .unwrap()
+        .to_json()
+        .to_string()
+        .contains("999988887777"));
     check(&p, Threat::Public, None, &[Verdict::Restricted]);
 }
 
@@ -246,10 +296,14 @@ fn an_account_pinned_by_a_pattern_is_a_third_party() {
 /// a key keeps (docs/threats.md 4.1).
 #[test]
 fn a_search_bound_gives_inconclusive() {
-    let accounts: Vec<String> = (0..70).map(|i| format!("{:012}", 100_000_000_000u64 + i)).collect();
-    let p = doc(json!([{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+    let accounts: Vec<String> = (0..70)
+        .map(|i| format!("{:012}", 100_000_000_000u64 + i))
+        .collect();
+    let p = doc(
+        json!([{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
         "Action": "sts:AssumeRole",
-        "Condition": {"StringEquals": {"aws:SourceAccount": accounts}}}]));
+        "Condition": {"StringEquals": {"aws:SourceAccount": accounts}}}]),
+    );
     let r = check(&p, Threat::ForgedService, None, &[Verdict::Inconclusive]);
     assert!(!r.exact);
     assert!(r.explanation.contains("not complete"), "{}", r.explanation);
@@ -275,6 +329,11 @@ fn mixed_predicates_give_inconclusive_or_a_witness() {
         json!({"StringLike": {"aws:PrincipalTag/n": "1*"}, "NumericGreaterThan": {"aws:PrincipalTag/n": "5"}}),
         json!("sts:AssumeRole"),
     );
-    let r = check(&p, Threat::Public, None, &[Verdict::Inconclusive, Verdict::Exposed]);
+    let r = check(
+        &p,
+        Threat::Public,
+        None,
+        &[Verdict::Inconclusive, Verdict::Exposed],
+    );
     assert_ne!(r.verdict, Verdict::Restricted);
 }

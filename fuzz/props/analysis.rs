@@ -37,7 +37,13 @@ pub fn check(data: &[u8]) {
 /// The property on one policy.
 pub fn check_policy(policy: &TrustPolicy) {
     for account in [None, Some("111122223333".to_owned())] {
-        let analysis = analyze(policy, &AnalysisOptions { account, ..Default::default() });
+        let analysis = analyze(
+            policy,
+            &AnalysisOptions {
+                account,
+                ..Default::default()
+            },
+        );
         let _ = analysis.threats_json();
         for t in &analysis.threats {
             let name = t.threat.name();

@@ -81,7 +81,9 @@ fn arn_partition(text: &str) -> Option<&str> {
 
 /// The partition of a role ARN (`arn:aws-cn:iam::111122223333:role/r` gives `aws-cn`).
 pub fn of_arn(arn: &str) -> Option<String> {
-    arn_partition(arn).filter(|p| is_known(p)).map(str::to_owned)
+    arn_partition(arn)
+        .filter(|p| is_known(p))
+        .map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -101,7 +103,10 @@ mod tests {
             "Condition": {"ArnLike": {"aws:SourceArn": ["arn:aws-us-gov:events:*:*:rule/*", "arn:*:s3:::b"]}}}]}));
         assert_eq!(candidates(&p, None), ["aws", "aws-cn", "aws-us-gov"]);
         assert_eq!(candidates(&p, Some("aws-iso")), ["aws-iso"]);
-        assert_eq!(of_arn("arn:aws-us-gov:iam::111122223333:role/r").as_deref(), Some("aws-us-gov"));
+        assert_eq!(
+            of_arn("arn:aws-us-gov:iam::111122223333:role/r").as_deref(),
+            Some("aws-us-gov")
+        );
         assert_eq!(of_arn("arn:nope:iam::111122223333:role/r"), None);
     }
 }

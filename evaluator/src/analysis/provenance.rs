@@ -389,7 +389,10 @@ pub fn lookup(threat: Threat, key: &str, provider: Option<&str>) -> Option<&'sta
     if claim == ":sub" && host.starts_with("oidc.eks.") {
         return Some(&EKS_SUB);
     }
-    if let Some(r) = rows.filter(|r| r.key.starts_with(':')).find(|r| r.key == claim) {
+    if let Some(r) = rows
+        .filter(|r| r.key.starts_with(':'))
+        .find(|r| r.key == claim)
+    {
         return Some(r);
     }
     // Any other claim of the trusted OIDC provider (not a SAML attribute: `saml:` rows cover

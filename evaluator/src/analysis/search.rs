@@ -858,8 +858,8 @@ fn run_world(
                     }
                 }
             }
-            let lift_key = (is_derived(folded) && folded != "aws:principalarn")
-                .then(|| folded.clone());
+            let lift_key =
+                (is_derived(folded) && folded != "aws:principalarn").then(|| folded.clone());
             plan_vars.push((lift_key, c));
         }
         if is_derived(folded) {
@@ -872,8 +872,11 @@ fn run_world(
             // Predicates on keys derived from an IAM caller become predicates on its ARN, so
             // that the search and the fresh-account classes see them.
             if let Some(p) = plans.first_mut().filter(|p| p.name == "aws:PrincipalArn") {
-                p.globs
-                    .extend(globs.iter().flat_map(|g| lift(folded, g, &scenario.partition)));
+                p.globs.extend(
+                    globs
+                        .iter()
+                        .flat_map(|g| lift(folded, g, &scenario.partition)),
+                );
                 // A `Null` condition has no string predicate to lift, yet it tells callers
                 // apart by their form: `aws:username` is present for IAM users only ("AWS
                 // global condition context keys"). Predicates on the form keep a user, a role
@@ -953,7 +956,6 @@ fn run_world(
                 }
             }
         }
-        let mut globs = globs;
         if globs.len() > 64 {
             globs.truncate(64);
             limits.truncated = true;
@@ -1382,12 +1384,19 @@ fn resolve_variables(
                             .filter_map(|a| {
                                 let arn = a.as_ref()?.first()?;
                                 let p = caller_from_arn(arn)?;
-                                let req = Request::builder(p).action(scenario.action).build().ok()?;
+                                let req =
+                                    Request::builder(p).action(scenario.action).build().ok()?;
                                 let mut kv: Vec<(String, String)> = req
                                     .context()
                                     .iter()
-                                    .filter(|(k, v, multi)| !multi && v.len() == 1 && is_derived(&trustsim_conditions::key::fold(k)))
-                                    .filter_map(|(k, v, _)| Some((k.to_owned(), v.first()?.clone())))
+                                    .filter(|(k, v, multi)| {
+                                        !multi
+                                            && v.len() == 1
+                                            && is_derived(&trustsim_conditions::key::fold(k))
+                                    })
+                                    .filter_map(|(k, v, _)| {
+                                        Some((k.to_owned(), v.first()?.clone()))
+                                    })
                                     .filter(|(k, _)| !k.eq_ignore_ascii_case("aws:PrincipalArn"))
                                     .collect();
                                 kv.push(("aws:PrincipalArn".to_owned(), arn.clone()));
