@@ -994,8 +994,10 @@ fn run_world(
         }
     }
     // Template alternatives (Regions, service namespaces) that leave every predicate of the key
-    // in the same state are interchangeable: keep one of each.
-    for p in &mut plans {
+    // in the same state are interchangeable: keep one of each. Not so the caller's own ARN
+    // forms: a role, a user and the root differ in the keys derived from them (`aws:username`,
+    // `aws:PrincipalType`), which policy variables and `Null` conditions read.
+    for p in plans.iter_mut().filter(|p| p.name != "aws:PrincipalArn") {
         let mut kept: Vec<(Vec<u128>, Vec<TSeg>)> = Vec::new();
         for t in std::mem::take(&mut p.templates) {
             let lead: String = t
