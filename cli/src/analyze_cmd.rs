@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 use trustsim_evaluator::analysis::owner_from;
 use trustsim_evaluator::sources::{self, InputKind};
-use trustsim_evaluator::{analyze, Analysis, AnalysisOptions, Threat, TrustPolicy, Verdict};
+use trustsim_evaluator::{analyze, Analysis, AnalysisOptions, TrustPolicy, Verdict};
 
 use trustsim_evaluator::limits::{
     thousands, MAX_FILE_BYTES, MAX_POLICY_FILE_BYTES, MAX_TEMPLATE_BYTES,
@@ -415,7 +415,7 @@ fn human(roles: &[Role], colour: bool) -> String {
                 Verdict::Inconclusive => paint("35", "inconclusive"),
                 _ => paint("33", "partial"),
             };
-            let info = if t.threat == Threat::AccountWide {
+            let info = if t.threat.is_informational() {
                 " (informational)"
             } else {
                 ""

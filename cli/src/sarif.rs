@@ -9,39 +9,14 @@ use trustsim_evaluator::{Threat, Verdict};
 use crate::analyze_cmd::Role;
 
 fn rule(threat: Threat) -> Value {
-    let (name, short, full) = match threat {
-        Threat::Public => (
-            "PublicTrust",
-            "Any AWS principal of another account can assume the role",
-            "The trust policy allows \"*\" (or AWS \"*\") and no condition keeps out principals of accounts the owner does not name.",
-        ),
-        Threat::ForgedService => (
-            "ForgedServiceRequest",
-            "A trusted AWS service working for another account can assume the role",
-            "The trust policy trusts a service principal without a condition on aws:SourceAccount, aws:SourceArn or aws:SourceOrgID that another account's resources cannot meet.",
-        ),
-        Threat::ConfusedDeputy => (
-            "ConfusedDeputy",
-            "A trusted third party acting for another customer can assume the role",
-            "The trust policy trusts another account without an sts:ExternalId condition that the third party's other customers cannot meet.",
-        ),
-        Threat::Federated => (
-            "WeakFederation",
-            "Identities the owner does not control can assume the role through a trusted identity provider",
-            "The trust policy trusts an identity provider without conditions (such as sub and aud) that keep out the provider's other users.",
-        ),
-        Threat::AccountWide => (
-            "AccountWideTrust",
-            "Any principal of a trusted account whose identity policy allows it can assume the role",
-            "The trust policy trusts a whole account; which of its principals may assume the role then depends on their identity policies.",
-        ),
-    };
+    let text = threat.rule();
+    let (name, short, full) = (text.name, text.short, text.full);
     json!({
         "id": threat.name(),
         "name": name,
         "shortDescription": {"text": short},
         "fullDescription": {"text": full},
-        "defaultConfiguration": {"level": if threat == Threat::AccountWide { "note" } else { "error" }},
+        "defaultConfiguration": {"level": if threat.is_informational() { "note" } else { "error" }},
         "help": {"text": "See docs/threats.md: the witness request in the result's properties shows who gets in, and the fix is a patched trust policy that trustsim proves closes the hole."},
     })
 }
@@ -68,9 +43,9 @@ pub fn log(roles: &[Role]) -> Value {
                 continue;
             }
             let index = Threat::ALL.iter().position(|x| *x == t.threat).unwrap_or(0);
-            let level = match (t.threat, t.verdict) {
-                (Threat::AccountWide, _) => "note",
-                (_, Verdict::Exposed) => "error",
+            let level = match t.verdict {
+                _ if t.threat.is_informational() => "note",
+                Verdict::Exposed => "error",
                 _ => "warning",
             };
             let mut text = format!(

@@ -8,61 +8,23 @@
 //! `restricted` is a claim that no request of the class is allowed. The procedure and its limits
 //! are in `docs/threats.md`.
 
-pub mod fix;
+pub(crate) mod fix;
 pub mod partition;
 pub mod provenance;
-pub mod search;
-pub mod solver;
+pub(crate) mod scenario;
+pub(crate) mod search;
+pub(crate) mod solver;
+mod threat;
+
+pub use threat::{RuleText, Threat};
 
 use serde_json::{json, Value};
 
 use crate::eval::{decide, evaluate, Decision};
-use crate::policy::{Effect, PolicyPrincipal, TrustPolicy};
-use crate::principal::{is_account_id, IamKind};
-use crate::request::{Principal, Request};
-use search::{Caller, Scenario};
-
-/// The threat classes (stable names: see [`Threat::name`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Threat {
-    /// Any AWS principal in an account the policy does not name.
-    Public,
-    /// A trusted AWS service working for the attacker's own account.
-    ForgedService,
-    /// A trusted third party acting for another of its customers.
-    ConfusedDeputy,
-    /// Any identity of a trusted identity provider.
-    Federated,
-    /// Any principal of a trusted account (informational).
-    AccountWide,
-}
-
-impl Threat {
-    /// Every threat, in report order.
-    pub const ALL: [Threat; 5] = [
-        Threat::Public,
-        Threat::ForgedService,
-        Threat::ConfusedDeputy,
-        Threat::Federated,
-        Threat::AccountWide,
-    ];
-
-    /// The stable name used in output and tests.
-    pub fn name(self) -> &'static str {
-        match self {
-            Threat::Public => "public",
-            Threat::ForgedService => "forged-service",
-            Threat::ConfusedDeputy => "confused-deputy",
-            Threat::Federated => "federated",
-            Threat::AccountWide => "account-wide",
-        }
-    }
-
-    /// Parses a stable name.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.name() == name)
-    }
-}
+use crate::policy::TrustPolicy;
+use crate::principal::is_account_id;
+use crate::request::Request;
+use search::Scenario;
 
 /// A threat's verdict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -164,7 +126,7 @@ impl Analysis {
     pub fn worst(&self) -> Verdict {
         self.threats
             .iter()
-            .filter(|t| t.threat != Threat::AccountWide)
+            .filter(|t| !t.threat.is_informational())
             .map(|t| t.verdict)
             .max()
             .unwrap_or(Verdict::NotApplicable)
@@ -218,6 +180,17 @@ pub fn analyze(policy: &TrustPolicy, options: &AnalysisOptions) -> Analysis {
     }
 }
 
+/// The patched policy the analysis proposes against `threat` (the seed articles' advice, in
+/// the statements that trust the threat's principals), before it is re-analysed: [`analyze`]
+/// reports it as `fix` only when the threat then comes out `restricted` or `not-applicable`.
+pub fn propose_fix(
+    policy: &TrustPolicy,
+    threat: Threat,
+    options: &AnalysisOptions,
+) -> Option<Value> {
+    fix::propose(policy, threat, options)
+}
+
 fn fix_is_proven(candidate: &Value, threat: Threat, options: &AnalysisOptions) -> bool {
     TrustPolicy::from_value(candidate)
         .map(|p| {
@@ -235,36 +208,12 @@ pub fn analyze_threat(
     threat: Threat,
     options: &AnalysisOptions,
 ) -> ThreatResult {
-    let partitions = partition::candidates(policy, options.partition.as_deref());
-    let mut scenarios: Vec<Trusted> = Vec::new();
-    let mut passed_roles: Vec<(String, usize)> = Vec::new();
-    for p in &partitions {
-        let (found, passed) = scenarios_in(policy, threat, options.account.as_deref(), p);
-        for (mut sc, statements) in found {
-            if partitions.len() > 1 && p != "aws" {
-                sc.label = format!("{} (partition {p})", sc.label);
-            }
-            scenarios.push((sc, statements));
-        }
-        for r in passed {
-            if !passed_roles.contains(&r) {
-                passed_roles.push(r);
-            }
-        }
-    }
+    let (scenarios, passed_roles) = scenario::scenarios(policy, threat, options);
     let mut result = ThreatResult {
         threat,
         verdict: Verdict::NotApplicable,
         statements: Vec::new(),
-        explanation: match threat {
-            Threat::Public => "no statement allows \"*\"".to_owned(),
-            Threat::ForgedService => "no statement allows a service principal".to_owned(),
-            Threat::ConfusedDeputy => {
-                "no statement allows a principal of another account".to_owned()
-            }
-            Threat::Federated => "no statement allows an identity provider".to_owned(),
-            Threat::AccountWide => "no statement allows a whole account".to_owned(),
-        },
+        explanation: threat.model().none_trusted().to_owned(),
         witness: None,
         residual: None,
         fix: None,
@@ -329,7 +278,7 @@ pub fn analyze_threat(
         // A policy that a legitimate party sending its keys (its source keys, its ExternalId,
         // the provider's claims) cannot use at all is used only by parties that omit them, and
         // such a party omits them for every customer: every attacker of the class gets in.
-        let only_omitting = outcome.only_if_omitted && usable_only_omitting(policy, scenario);
+        let only_omitting = outcome.only_if_omitted && exposed_by_omission(policy, scenario);
         let verdict = if (outcome.only_if_omitted && !only_omitting)
             || !outcome.all_fresh && !outcome.only_if_omitted
             || !unknown.is_empty()
@@ -367,6 +316,14 @@ pub fn analyze_threat(
         result.witness = Some(witness);
     }
     if result.verdict == Verdict::NotApplicable {
+        // No request was found: cases the threat's model does not cover make that no proof.
+        let found: Vec<Scenario> = scenarios.iter().map(|(s, _)| s.clone()).collect();
+        for reason in threat.model().uncovered(policy, &found) {
+            result.exact = false;
+            if !why_inexact.contains(&reason) {
+                why_inexact.push(reason);
+            }
+        }
         trusting.sort_unstable();
         trusting.dedup();
         result.statements = trusting.clone();
@@ -386,25 +343,6 @@ pub fn analyze_threat(
     result
 }
 
-fn key_names(threat: Threat) -> &'static [&'static str] {
-    match threat {
-        Threat::ForgedService => &[
-            "aws:sourceaccount",
-            "aws:sourcearn",
-            "aws:sourceorgid",
-            "aws:sourceorgpaths",
-        ],
-        Threat::ConfusedDeputy => &["sts:externalid"],
-        Threat::Public => &[
-            "aws:principalaccount",
-            "aws:principalorgid",
-            "aws:principalorgpaths",
-            "aws:principalarn",
-        ],
-        Threat::Federated | Threat::AccountWide => &[],
-    }
-}
-
 fn explain_open(
     policy: &TrustPolicy,
     threat: Threat,
@@ -422,16 +360,15 @@ fn explain_open(
             .iter()
             .filter(|c| {
                 let k = c.key.to_ascii_lowercase();
-                key_names(threat).contains(&k.as_str())
-                    || threat == Threat::Federated
-                    || !key_names(threat).is_empty()
+                let keys = threat.model().protective_keys();
+                keys.iter().any(|(f, _)| *f == k) || threat == Threat::Federated || !keys.is_empty()
             })
             .collect();
-        let keys = key_names(threat);
+        let keys = threat.model().protective_keys();
         let guarded = policy.statements.get(*i).is_some_and(|s| {
             s.conditions
                 .iter()
-                .any(|c| keys.contains(&c.condition.key().folded()))
+                .any(|c| keys.iter().any(|(f, _)| *f == c.condition.key().folded()))
         });
         let mut text = format!("statement {i} lets in {label}");
         if trace.conditions.is_empty() {
@@ -457,22 +394,8 @@ fn explain_open(
     parts.join(". ")
 }
 
-fn pretty_keys(keys: &[&str]) -> String {
-    let names: Vec<&str> = keys
-        .iter()
-        .map(|k| match *k {
-            "aws:sourceaccount" => "aws:SourceAccount",
-            "aws:sourcearn" => "aws:SourceArn",
-            "aws:sourceorgid" => "aws:SourceOrgID",
-            "aws:sourceorgpaths" => "aws:SourceOrgPaths",
-            "sts:externalid" => "sts:ExternalId",
-            "aws:principalaccount" => "aws:PrincipalAccount",
-            "aws:principalorgid" => "aws:PrincipalOrgID",
-            "aws:principalorgpaths" => "aws:PrincipalOrgPaths",
-            "aws:principalarn" => "aws:PrincipalArn",
-            other => other,
-        })
-        .collect();
+fn pretty_keys(keys: &[(&str, &str)]) -> String {
+    let names: Vec<&str> = keys.iter().map(|(_, spelled)| *spelled).collect();
     match names.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
         Some((last, _)) => (*last).to_owned(),
@@ -534,17 +457,39 @@ fn unknown_claims(scenario: &Scenario, witness: &Request) -> Vec<String> {
         .collect()
 }
 
-/// Can the policy be used only by a party that omits its `service`-kind keys? True when the
-/// legitimate party, sending them with whatever values the owner's use needs, is refused (and
-/// that search was exact).
-fn usable_only_omitting(policy: &TrustPolicy, scenario: &Scenario) -> bool {
-    let legitimate = Scenario {
-        legitimate: true,
+/// Is every attacker of the class let in because the party omits its `service`-kind keys?
+/// True when a request with all of them absent gets in for every fresh value, and no
+/// legitimate request that sends any one of them (with whatever values the owner's use needs)
+/// is admitted: the policy is then used only by a party that omits them all, and such a party
+/// omits them for every customer. Both searches must be exact.
+fn exposed_by_omission(policy: &TrustPolicy, scenario: &Scenario) -> bool {
+    let literals = search::literals(policy);
+    let mut keys: Vec<String> = Vec::new();
+    for c in policy.statements.iter().flat_map(|s| s.conditions.iter()) {
+        let folded = c.condition.key().folded();
+        let row = provenance::lookup(scenario.threat, folded, scenario.provider.as_deref());
+        if row.is_some_and(|r| r.kind == provenance::Kind::Service)
+            && !keys.iter().any(|k| k == folded)
+        {
+            keys.push(folded.to_owned());
+        }
+    }
+    if keys.is_empty() {
+        return false;
+    }
+    let with = |mode: search::KeysMode| Scenario {
+        keys: mode,
         service_sends_source_keys: true,
         ..scenario.clone()
     };
-    let outcome = search::run(policy, &legitimate, &search::literals(policy));
-    outcome.witness.is_none() && outcome.limits.is_exact()
+    for k in keys {
+        let legitimate = search::run(policy, &with(search::KeysMode::Legitimate(k)), &literals);
+        if legitimate.witness.is_some() || !legitimate.limits.is_exact() {
+            return false;
+        }
+    }
+    let omitted = search::run(policy, &with(search::KeysMode::Omitted), &literals);
+    omitted.witness.is_some() && omitted.all_fresh && omitted.limits.is_exact()
 }
 
 /// The `service`-kind keys (source keys, ExternalId, claims) of the scenario's policy that the
@@ -573,27 +518,9 @@ fn residual(
 ) -> String {
     if outcome.only_if_omitted {
         let keys = omitted_keys(policy, scenario, witness).join(" and ");
-        return match (&scenario.caller, threat) {
-            (_, Threat::ConfusedDeputy) => format!(
-                "only if the third party sends no ExternalId (a third party that does not implement ExternalId sends none, for every customer); the conditions on {keys} fail for the ExternalId it assigns another customer"
-            ),
-            (_, Threat::Federated) => format!(
-                "only if AWS does not pass {keys} from the provider's token (AWS's documentation and the provider's disagree on whether it does); the conditions on it fail for the attacker's own values"
-            ),
-            (Caller::Fixed(Principal::Service(name)), _) => format!(
-                "only if {name} omits {keys} when it assumes the role (its documentation does not say that it always sends them); the conditions on them fail for another account's values"
-            ),
-            _ => format!(
-                "only if the service omits {keys} when it assumes the role (its documentation does not say that it always sends them); the conditions on them fail for another account's values"
-            ),
-        };
+        return threat.model().omitted_residual(scenario, &keys);
     }
-    let what = match threat {
-        Threat::ConfusedDeputy => "ExternalId (the one the third party assigns them)",
-        Threat::Federated => "own organization or identity at the provider",
-        Threat::AccountWide => "principal name",
-        _ => "account ID or organization",
-    };
+    let what = threat.model().fresh_words();
     let keys: Vec<String> = policy
         .statements
         .iter()
@@ -653,46 +580,7 @@ fn decorate(
                 .map(str::to_owned)
         })
         .unwrap_or_default();
-    let mut add: Vec<(String, String)> = Vec::new();
-    match scenario.threat {
-        Threat::ForgedService => {
-            let svc = scenario
-                .service_names
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "service".to_owned());
-            add.push(("aws:SourceAccount".to_owned(), account.clone()));
-            add.push((
-                "aws:SourceArn".to_owned(),
-                format!(
-                    "arn:{}:{svc}:us-east-1:{account}:attacker-resource",
-                    scenario.partition
-                ),
-            ));
-        }
-        Threat::ConfusedDeputy => add.push((
-            "sts:ExternalId".to_owned(),
-            "id-the-deputy-assigned-to-the-attacker".to_owned(),
-        )),
-        Threat::Federated => {
-            if let Some(p) = scenario.provider.as_deref() {
-                if p.starts_with("token.actions.githubusercontent.com") {
-                    add.push((
-                        format!("{p}:sub"),
-                        "repo:attacker-org/attacker-repo:ref:refs/heads/main".to_owned(),
-                    ));
-                    add.push((format!("{p}:aud"), "sts.amazonaws.com".to_owned()));
-                } else if p.starts_with("oidc.eks.") {
-                    add.push((
-                        format!("{p}:sub"),
-                        "system:serviceaccount:attacker-namespace:attacker".to_owned(),
-                    ));
-                    add.push((format!("{p}:aud"), "sts.amazonaws.com".to_owned()));
-                }
-            }
-        }
-        Threat::Public | Threat::AccountWide => {}
-    }
+    let mut add = scenario.threat.model().decorations(scenario, &account);
     add.retain(|(k, _)| !mentioned(k));
     if add.is_empty() {
         return witness;
@@ -707,437 +595,6 @@ fn decorate(
         Ok(r) if crate::eval::decide(policy, &r) == Decision::Allow => r,
         _ => witness,
     }
-}
-
-/// A scenario with the statements that trust its caller.
-type Trusted = (Scenario, Vec<usize>);
-
-/// The attacker scenarios of a threat, each with the statements that trust its caller, and the
-/// trusted services that only assume roles passed to them (with their statements).
-fn scenarios_in(
-    policy: &TrustPolicy,
-    threat: Threat,
-    owner: Option<&str>,
-    partition: &str,
-) -> (Vec<Trusted>, Vec<(String, usize)>) {
-    let (mut out, passed) = scenarios_of(policy, threat, owner, partition);
-    for (sc, _) in &mut out {
-        sc.partition = partition.to_owned();
-        // A third party may not implement ExternalId, and AWS may not pass a provider claim:
-        // such keys are searched in both worlds, as an undocumented service's source keys are.
-        if matches!(threat, Threat::ConfusedDeputy | Threat::Federated) {
-            sc.service_sends_source_keys = false;
-        }
-    }
-    (out, passed)
-}
-
-/// The ARN templates of an IAM caller of `account` (a placeholder or an account ID) in
-/// `partition`, for each form: `role` and `user` with or without an IAM path (IAM User Guide,
-/// "IAM identifiers": a friendly name follows an optional path, and whoever creates a user or
-/// role chooses both), and `root`. `leaf` is the placeholder of the name after the last `/`.
-fn iam_callers(partition: &str, account: &str, forms: &[&str], leaf: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for form in forms {
-        if *form == "root" {
-            out.push(format!("arn:{partition}:iam::{account}:root"));
-        } else {
-            out.push(format!("arn:{partition}:iam::{account}:{form}/{leaf}"));
-            out.push(format!(
-                "arn:{partition}:iam::{account}:{form}/{{name}}/{leaf}"
-            ));
-        }
-    }
-    out
-}
-
-fn scenarios_of(
-    policy: &TrustPolicy,
-    threat: Threat,
-    owner: Option<&str>,
-    partition: &str,
-) -> (Vec<Trusted>, Vec<(String, usize)>) {
-    let allow = policy
-        .statements
-        .iter()
-        .filter(|s| s.effect == Effect::Allow);
-    let mut out: Vec<(Scenario, Vec<usize>)> = Vec::new();
-    let mut passed_roles: Vec<(String, usize)> = Vec::new();
-    let add =
-        |key: String, scenario: Scenario, index: usize, out: &mut Vec<(Scenario, Vec<usize>)>| {
-            match out.iter_mut().find(|(s, _)| s.label == key) {
-                Some((_, list)) => list.push(index),
-                None => out.push((scenario, vec![index])),
-            }
-        };
-    for s in allow {
-        for e in &s.principals {
-            match (&e.principal, threat) {
-                // "*" trusts every service, every web identity, and every third party too.
-                (PolicyPrincipal::Everyone, Threat::ForgedService) => {
-                    let mut names: Vec<String> = literal_values(policy, "aws:principalservicename")
-                        .into_iter()
-                        .filter(|n| n.contains('.'))
-                        .collect();
-                    for n in star_services(policy) {
-                        if !names.contains(&n) {
-                            names.push(n);
-                        }
-                    }
-                    names.retain(|n| {
-                        !provenance::SERVICES_REQUIRING_PASS_ROLE.contains(&n.as_str())
-                    });
-                    for name in names {
-                        let label = format!("any AWS service through \"*\", e.g. {name} working for another account");
-                        let sc = Scenario {
-                            threat,
-                            label: label.clone(),
-                            caller: Caller::Fixed(Principal::Service(name.clone())),
-                            action: "sts:AssumeRole",
-                            provider: None,
-                            service_names: service_names(policy, &name),
-                            service_sends_source_keys: false,
-                            partition: String::new(),
-                            legitimate: false,
-                        };
-                        add(label, sc, s.index, &mut out);
-                    }
-                }
-                (PolicyPrincipal::Everyone, Threat::Federated) => {
-                    // Any web identity: a Google account (no registration needed), and every
-                    // provider whose claims the policy reads.
-                    let owner_id = owner.unwrap_or("111122223333");
-                    let mut providers: Vec<(String, String, bool)> = vec![(
-                        "accounts.google.com".to_owned(),
-                        "accounts.google.com".to_owned(),
-                        false,
-                    )];
-                    for c in policy.statements.iter().flat_map(|s| s.conditions.iter()) {
-                        // Condition key names are case-insensitive ("IAM JSON policy elements:
-                        // Condition", "condition key names are not case-sensitive"), so the
-                        // provider is read from the folded key: `TOKEN.actions...:aud` names the
-                        // same provider as `token.actions...:aud`.
-                        let folded = c.condition.key().folded();
-                        let entry = if folded.starts_with("saml:") {
-                            Some((
-                                format!("arn:{partition}:iam::{owner_id}:saml-provider/idp"),
-                                format!("arn:{partition}:iam::{owner_id}:saml-provider/idp"),
-                                true,
-                            ))
-                        } else if let Some((host, _)) = folded.rsplit_once(':').filter(|(h, _)| {
-                            h.contains('.')
-                                && !folded.starts_with("aws:")
-                                && !folded.starts_with("sts:")
-                        }) {
-                            if crate::principal::WEB_IDENTITY_PROVIDERS.contains(&host) {
-                                Some((host.to_owned(), host.to_owned(), false))
-                            } else {
-                                Some((
-                                    format!("arn:{partition}:iam::{owner_id}:oidc-provider/{host}"),
-                                    host.to_owned(),
-                                    false,
-                                ))
-                            }
-                        } else {
-                            None
-                        };
-                        if let Some(e) = entry {
-                            if !providers.iter().any(|p| p.0 == e.0) {
-                                providers.push(e);
-                            }
-                        }
-                    }
-                    for (name, provider, saml) in providers {
-                        let label =
-                            format!("any web identity through \"*\", e.g. one of {provider}");
-                        let sc = Scenario {
-                            threat,
-                            label: label.clone(),
-                            caller: Caller::Fixed(Principal::Federated(name)),
-                            action: if saml {
-                                "sts:AssumeRoleWithSAML"
-                            } else {
-                                "sts:AssumeRoleWithWebIdentity"
-                            },
-                            provider: Some(provider),
-                            service_names: Vec::new(),
-                            service_sends_source_keys: true,
-                            partition: String::new(),
-                            legitimate: false,
-                        };
-                        add(label, sc, s.index, &mut out);
-                    }
-                }
-                (PolicyPrincipal::Everyone, Threat::ConfusedDeputy) => {
-                    for account in pinned_accounts(policy, owner) {
-                        let label = format!("a principal of account {account} (through \"*\") acting for another customer");
-                        let sc = Scenario::new(
-                            threat,
-                            label.clone(),
-                            Caller::FromPrincipalArn(iam_callers(
-                                partition,
-                                &account,
-                                &["role", "user"],
-                                "{leaf}",
-                            )),
-                        );
-                        add(label, sc, s.index, &mut out);
-                    }
-                }
-                (PolicyPrincipal::Everyone, Threat::Public) => {
-                    let label = "any AWS principal of another account".to_owned();
-                    let sc = Scenario::new(
-                        threat,
-                        label.clone(),
-                        Caller::FromPrincipalArn(iam_callers(
-                            partition,
-                            "{account}",
-                            &["role", "user", "root"],
-                            "{leaf}",
-                        )),
-                    );
-                    add(label, sc, s.index, &mut out);
-                }
-                (PolicyPrincipal::Service(name), Threat::ForgedService)
-                    if provenance::SERVICES_REQUIRING_PASS_ROLE.contains(&name.as_str()) =>
-                {
-                    passed_roles.push((name.clone(), s.index));
-                }
-                (PolicyPrincipal::Service(name), Threat::ForgedService) => {
-                    let label = format!("{name} working for another account");
-                    let sc = Scenario {
-                        threat,
-                        label: label.clone(),
-                        caller: Caller::Fixed(Principal::Service(name.clone())),
-                        action: "sts:AssumeRole",
-                        provider: None,
-                        service_names: service_names(policy, name),
-                        service_sends_source_keys: provenance::SERVICES_SENDING_SOURCE_KEYS
-                            .contains(&name.as_str()),
-                        partition: String::new(),
-                        legitimate: false,
-                    };
-                    add(label, sc, s.index, &mut out);
-                }
-                (PolicyPrincipal::Iam(id), Threat::ConfusedDeputy)
-                    if Some(id.account.as_str()) != owner =>
-                {
-                    let label = format!("the third party {id} acting for another customer");
-                    let caller = match &id.kind {
-                        IamKind::Account => Caller::FromPrincipalArn(iam_callers(
-                            id.partition.as_deref().unwrap_or(partition),
-                            &id.account,
-                            &["role", "user"],
-                            "{leaf}",
-                        )),
-                        IamKind::Role { name, .. } => match Principal::infer(&format!(
-                            "arn:{}:sts::{}:assumed-role/{name}/deputy-session",
-                            id.partition.as_deref().unwrap_or(partition),
-                            id.account
-                        )) {
-                            Ok(p) => Caller::Fixed(p),
-                            Err(_) => continue,
-                        },
-                        _ => Caller::Fixed(Principal::Aws(id.clone())),
-                    };
-                    let sc = Scenario::new(threat, label.clone(), caller);
-                    add(label, sc, s.index, &mut out);
-                }
-                (PolicyPrincipal::Federated(name), Threat::Federated) => {
-                    let saml = name.contains(":saml-provider/");
-                    let provider = match name.split_once(":oidc-provider/") {
-                        Some((_, host)) => host.to_owned(),
-                        None => name.clone(),
-                    };
-                    let label = format!("any identity of {name}");
-                    let sc = Scenario {
-                        threat,
-                        label: label.clone(),
-                        caller: Caller::Fixed(Principal::Federated(name.clone())),
-                        action: if saml {
-                            "sts:AssumeRoleWithSAML"
-                        } else {
-                            "sts:AssumeRoleWithWebIdentity"
-                        },
-                        provider: Some(provider),
-                        service_names: Vec::new(),
-                        service_sends_source_keys: true,
-                        partition: String::new(),
-                        legitimate: false,
-                    };
-                    add(label, sc, s.index, &mut out);
-                }
-                (PolicyPrincipal::Iam(id), Threat::AccountWide) if id.kind == IamKind::Account => {
-                    let label = format!("any principal of account {}", id.account);
-                    let sc = Scenario::new(
-                        threat,
-                        label.clone(),
-                        Caller::FromPrincipalArn(iam_callers(
-                            id.partition.as_deref().unwrap_or(partition),
-                            &id.account,
-                            &["role", "user"],
-                            "{id}",
-                        )),
-                    );
-                    add(label, sc, s.index, &mut out);
-                }
-                _ => {}
-            }
-        }
-    }
-    (out, passed_roles)
-}
-
-/// The service namespaces a service's `aws:SourceArn` may name: the one its principal suggests,
-/// and those the policy's own `aws:SourceArn` patterns name (so the analysis never claims a
-/// restriction because it guessed the namespace wrong).
-pub(crate) fn service_names(policy: &TrustPolicy, principal: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let labels: Vec<&str> = principal
-        .trim_end_matches(".amazonaws.com")
-        .trim_end_matches(".amazon.com")
-        .split('.')
-        .collect();
-    if let Some(last) = labels.last() {
-        names.push((*last).to_owned());
-    }
-    if let Some(first) = labels.first() {
-        if !names.contains(&(*first).to_owned()) {
-            names.push((*first).to_owned());
-        }
-    }
-    for s in &policy.statements {
-        for c in &s.conditions {
-            if c.condition.key().folded() == "aws:sourcearn" {
-                for v in c.condition.raw_values() {
-                    if let Some(ns) = v.split(':').nth(2) {
-                        if !ns.is_empty()
-                            && !ns.contains('*')
-                            && !ns.contains('?')
-                            && !names.contains(&ns.to_owned())
-                        {
-                            names.push(ns.to_owned());
-                        }
-                    }
-                }
-            }
-        }
-    }
-    names
-}
-
-/// The literal values of every condition on `key` (folded name).
-/// Service principals that stand for "any AWS service" reached through `"*"`, in the order they
-/// are tried. They are principals of services that assume roles, from the service pages of the
-/// IAM User Guide ("AWS services that work with IAM") and the confused-deputy pages of the
-/// services that send `aws:SourceAccount`.
-const STAR_SERVICES: &[&str] = &[
-    "events.amazonaws.com",
-    "sns.amazonaws.com",
-    "s3.amazonaws.com",
-    "logs.amazonaws.com",
-    "firehose.amazonaws.com",
-    "states.amazonaws.com",
-    "scheduler.amazonaws.com",
-    "cloudformation.amazonaws.com",
-    "codebuild.amazonaws.com",
-    "codepipeline.amazonaws.com",
-    "ecs-tasks.amazonaws.com",
-    "sagemaker.amazonaws.com",
-    "glue.amazonaws.com",
-    "backup.amazonaws.com",
-    "config.amazonaws.com",
-    "ssm.amazonaws.com",
-    "apigateway.amazonaws.com",
-    "batch.amazonaws.com",
-    "datasync.amazonaws.com",
-    "elasticmapreduce.amazonaws.com",
-    "eks.amazonaws.com",
-    "pods.eks.amazonaws.com",
-    "bedrock.amazonaws.com",
-    "edgelambda.amazonaws.com",
-    "monitoring.rds.amazonaws.com",
-    "iot.amazonaws.com",
-    "autoscaling.amazonaws.com",
-];
-
-/// The services of [`STAR_SERVICES`] that the forged-service threat tries through `"*"`: one for
-/// each different way the policy tells services apart, by its `aws:PrincipalServiceName`
-/// conditions and by the service principals its statements name (a policy that excludes
-/// EventBridge by name, or denies it in a statement of its own, is judged by SNS too, and so
-/// on). With neither, EventBridge alone stands for every service. A service outside the list
-/// that the policy tells apart from every listed one is not tried (docs/threats.md, 4.5).
-fn star_services(policy: &TrustPolicy) -> Vec<String> {
-    let named: Vec<&str> = policy
-        .statements
-        .iter()
-        .flat_map(|s| s.principals.iter())
-        .filter_map(|e| match &e.principal {
-            PolicyPrincipal::Service(name) => Some(name.as_str()),
-            _ => None,
-        })
-        .collect();
-    let conditions: Vec<&trustsim_conditions::Condition> = policy
-        .statements
-        .iter()
-        .flat_map(|s| s.conditions.iter())
-        .map(|c| &c.condition)
-        .filter(|c| c.key().folded() == "aws:principalservicename")
-        .collect();
-    let ctx = trustsim_conditions::ContextMap::new();
-    let mut seen: Vec<Vec<bool>> = Vec::new();
-    let mut out = Vec::new();
-    for name in STAR_SERVICES {
-        let answers: Vec<bool> = conditions
-            .iter()
-            .map(|c| c.evaluate_values(Some(&[*name]), &ctx).result)
-            .chain(named.iter().map(|n| n.eq_ignore_ascii_case(name)))
-            .collect();
-        if !seen.contains(&answers) {
-            seen.push(answers);
-            out.push((*name).to_owned());
-        }
-    }
-    out
-}
-
-/// The accounts other than the owner's that a condition pins the caller to: a 12-digit
-/// `aws:PrincipalAccount` value, or the account field of an `aws:PrincipalArn` value when that
-/// field is a literal account ID, whatever wildcards the rest of the ARN holds
-/// (`arn:aws:iam::999988887777:role/vendor-*` trusts principals of 999988887777). Such an
-/// account is a third party the policy trusts.
-fn pinned_accounts(policy: &TrustPolicy, owner: Option<&str>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for c in policy.statements.iter().flat_map(|s| s.conditions.iter()) {
-        let folded = c.condition.key().folded();
-        for v in c.condition.raw_values() {
-            let account = match folded {
-                "aws:principalaccount" => Some(v.as_str()),
-                "aws:principalarn" => v.split(':').nth(4),
-                _ => None,
-            };
-            if let Some(a) = account.filter(|a| is_account_id(a) && Some(*a) != owner) {
-                if !out.iter().any(|o| o == a) {
-                    out.push(a.to_owned());
-                }
-            }
-        }
-    }
-    out
-}
-
-fn literal_values(policy: &TrustPolicy, key: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for c in policy.statements.iter().flat_map(|s| s.conditions.iter()) {
-        if c.condition.key().folded() == key {
-            for v in c.condition.raw_values() {
-                if !v.contains('*') && !v.contains('?') && !v.contains("${") && !out.contains(v) {
-                    out.push(v.clone());
-                }
-            }
-        }
-    }
-    out
 }
 
 /// The owner account from an explicit option or a role ARN.

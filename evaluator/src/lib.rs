@@ -25,6 +25,7 @@
 
 pub mod analysis;
 pub mod eval;
+pub mod facts;
 pub mod json;
 pub mod limits;
 pub mod pointer;

@@ -310,16 +310,7 @@ impl Request {
         }
         for k in &self.absent {
             let folded = trustsim_conditions::key::fold(k);
-            let derivable = matches!(
-                folded.as_str(),
-                "aws:principalarn"
-                    | "aws:principalaccount"
-                    | "aws:principaltype"
-                    | "aws:principalisawsservice"
-                    | "aws:principalservicename"
-                    | "aws:userid"
-                    | "aws:username"
-            );
+            let derivable = crate::facts::DERIVED_KEYS.contains(&folded.as_str());
             if derivable && !self.context.contains(k) {
                 ctx.insert(k.clone(), Value::Null);
             }
@@ -503,21 +494,16 @@ impl RequestBuilder {
             Principal::Federated(_) => {}
         }
         let passes_tags = context.iter().any(|(k, v, _)| {
-            let f = trustsim_conditions::key::fold(k);
-            (f.starts_with("aws:requesttag/") || f == "aws:tagkeys" || f == "sts:transitivetagkeys")
-                && !v.is_empty()
+            crate::facts::passes_session_tags(&trustsim_conditions::key::fold(k), v)
         });
-        let sets_source_identity = context.contains("sts:SourceIdentity");
-        let mut implied = Vec::new();
-        if passes_tags && lower != "sts:tagsession" {
-            implied.push(("sts:TagSession".to_owned(), "sts:tagsession".to_owned()));
-        }
-        if sets_source_identity && lower != "sts:setsourceidentity" {
-            implied.push((
-                "sts:SetSourceIdentity".to_owned(),
-                "sts:setsourceidentity".to_owned(),
-            ));
-        }
+        let sets_source_identity = context.iter().any(|(k, _, _)| {
+            crate::facts::sets_source_identity(&trustsim_conditions::key::fold(k))
+        });
+        let implied: Vec<(String, String)> =
+            crate::facts::implied_actions(&lower, passes_tags, sets_source_identity)
+                .into_iter()
+                .map(|(a, l)| (a.to_owned(), l.to_owned()))
+                .collect();
         Ok(Request {
             action: self.action,
             action_lower: lower,

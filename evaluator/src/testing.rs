@@ -109,18 +109,16 @@ const SPECIAL: &[&str] = &[
     "arn:aws:iam::999988887777:role/x",
 ];
 
-/// Keys the request builder derives from the caller (as the analysis's `is_derived`).
-const DERIVED: &[&str] = &[
-    "aws:principalarn",
-    "aws:principalaccount",
-    "aws:principaltype",
-    "aws:principalisawsservice",
-    "aws:principalservicename",
-    "aws:username",
-];
+/// Keys that follow from the caller (the catalogue's, as the analysis reads them).
+const DERIVED: &[&str] = crate::facts::CALLER_KEYS;
 
-/// Services tried through `"*"`, besides those the policy names.
-const STAR_SERVICES: &[&str] = &["events.amazonaws.com", "sns.amazonaws.com"];
+/// Services tried through `"*"`, besides those the policy names: the first two of the
+/// catalogue's list (the kit samples; the analysis searches them all).
+fn star_services() -> &'static [&'static str] {
+    crate::facts::STAR_SERVICES
+        .get(..2)
+        .unwrap_or(crate::facts::STAR_SERVICES)
+}
 
 // ------------------------------------------------------------------ failures
 
@@ -1620,7 +1618,7 @@ fn forged_scenes(policy: &TrustPolicy, aim: &Aim) -> Vec<Scene> {
             Principal::Service(name.clone()),
             "sts:AssumeRole",
         );
-        s.services = crate::analysis::service_names(policy, name);
+        s.services = crate::analysis::scenario::service_names(policy, name);
         s.documented = SERVICES_SENDING_SOURCE_KEYS.contains(&name.as_str());
         out.push(s);
     }
@@ -1630,7 +1628,7 @@ fn forged_scenes(policy: &TrustPolicy, aim: &Aim) -> Vec<Scene> {
             .into_iter()
             .filter(|n| n.contains('.'))
             .collect();
-        names.extend(STAR_SERVICES.iter().map(|s| (*s).to_owned()));
+        names.extend(star_services().iter().map(|s| (*s).to_owned()));
         for name in names {
             if SERVICES_REQUIRING_PASS_ROLE.contains(&name.as_str()) || seen.contains(&name) {
                 continue;
@@ -1641,7 +1639,7 @@ fn forged_scenes(policy: &TrustPolicy, aim: &Aim) -> Vec<Scene> {
                 Principal::Service(name.clone()),
                 "sts:AssumeRole",
             );
-            s.services = crate::analysis::service_names(policy, &name);
+            s.services = crate::analysis::scenario::service_names(policy, &name);
             out.push(s);
         }
     }
@@ -1652,7 +1650,7 @@ fn forged_scenes(policy: &TrustPolicy, aim: &Aim) -> Vec<Scene> {
             Principal::Service(name.to_owned()),
             "sts:AssumeRole",
         );
-        s.services = crate::analysis::service_names(policy, name);
+        s.services = crate::analysis::scenario::service_names(policy, name);
         s.stand_in = true;
         out.push(s);
     }
@@ -2760,7 +2758,7 @@ pub fn owner_requests(policy: &TrustPolicy, owner: &str) -> BoxedStrategy<Reques
     );
     callers.push((1, owner_principals.boxed()));
     for service in &aim.services {
-        let namespaces = crate::analysis::service_names(policy, service);
+        let namespaces = crate::analysis::scenario::service_names(policy, service);
         let source_arn = aim.key("aws:sourcearn");
         let resource = match source_arn {
             Some(k) => chosen(&aim, Some(k)),

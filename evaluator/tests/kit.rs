@@ -45,7 +45,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence};
 use serde_json::Value;
-use trustsim_evaluator::analysis::{analyze_threat, fix};
+use trustsim_evaluator::analysis::{analyze_threat, propose_fix};
 use trustsim_evaluator::testing::{
     attacker_requests, equivalent_documents, equivalent_request, owner_requests, requests,
     requests_near, statements, trust_policies, Check, GeneratedPolicy, PolicyShape, OWNER,
@@ -346,7 +346,7 @@ proptest! {
     ) {
         let r = analyze_threat(&g.policy, threat, &opts());
         let Some(witness) = r.witness.clone() else { return Ok(()); };
-        let Some(fixed) = fix::propose(&g.policy, threat, &opts()) else { return Ok(()); };
+        let Some(fixed) = propose_fix(&g.policy, threat, &opts()) else { return Ok(()); };
         let fp = TrustPolicy::from_value(&fixed);
         prop_assert!(fp.is_ok(), "the fix does not parse: {:?}\n{}", fp.err(), fixed);
         let fp = fp.unwrap();

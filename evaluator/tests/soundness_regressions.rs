@@ -337,3 +337,19 @@ fn mixed_predicates_give_inconclusive_or_a_witness() {
     );
     assert_ne!(r.verdict, Verdict::Restricted);
 }
+
+/// Through `"*"`, only a list of services is tried: a pattern on `aws:PrincipalServiceName`
+/// that none of them matches may still match a real service (docs/threats.md 4.5).
+#[test]
+fn a_service_name_pattern_outside_the_tried_services_gives_inconclusive() {
+    let p = star(
+        json!({"StringLike": {"aws:PrincipalServiceName": "kafka*"}}),
+        json!("sts:AssumeRole"),
+    );
+    let r = check(&p, Threat::ForgedService, None, &[Verdict::Inconclusive]);
+    assert!(
+        r.explanation.contains("aws:PrincipalServiceName"),
+        "{}",
+        r.explanation
+    );
+}

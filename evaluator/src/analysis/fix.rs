@@ -18,103 +18,31 @@
 
 use serde_json::{json, Map, Value};
 
+use super::threat::Patch;
 use super::{AnalysisOptions, Threat};
-use crate::policy::{PolicyPrincipal, TrustPolicy};
+use crate::policy::TrustPolicy;
 
-/// Proposes a fix for `threat`, or `None` when there is no sound one to offer.
+/// Proposes a fix for `threat`, or `None` when there is no sound one to offer. Each Allow
+/// statement is patched by the threat's module (`threat/<name>.rs`).
 pub fn propose(policy: &TrustPolicy, threat: Threat, options: &AnalysisOptions) -> Option<Value> {
     let mut doc = policy.document.clone();
-    let owner = options.account.clone();
     let statements = statements_mut(&mut doc)?;
+    let model = threat.model();
     let mut out: Vec<Value> = Vec::new();
     let mut changed = false;
     for (index, raw) in statements.into_iter().enumerate() {
-        let parsed = policy.statements.get(index);
         let is_allow = raw.get("Effect").and_then(Value::as_str) == Some("Allow");
-        if !is_allow {
-            out.push(raw);
-            continue;
-        }
-        let Some(parsed) = parsed else {
+        let Some(parsed) = policy.statements.get(index).filter(|_| is_allow) else {
             out.push(raw);
             continue;
         };
-        match threat {
-            Threat::ForgedService => {
-                let (target, rest) = split(&raw, |kind, _| kind == "Service");
-                if let Some(mut t) = target {
-                    set_condition(
-                        &mut t,
-                        "StringEquals",
-                        "aws:SourceAccount",
-                        json!(owner
-                            .clone()
-                            .unwrap_or_else(|| "OWNER_ACCOUNT_ID".to_owned())),
-                    );
-                    out.extend(rest);
-                    out.push(t);
-                    changed = true;
-                } else {
-                    out.push(raw);
-                }
+        match model.patch(&raw, parsed, options) {
+            Patch::Keep => out.push(raw),
+            Patch::Into(list) => {
+                out.extend(list);
+                changed = true;
             }
-            Threat::ConfusedDeputy => {
-                let third_party = |kind: &str, value: &str| {
-                    kind == "AWS"
-                        && value != "*"
-                        && parsed.principals.iter().any(|e| match &e.principal {
-                            PolicyPrincipal::Iam(id) => {
-                                id.to_string() == value && Some(&id.account) != owner.as_ref()
-                            }
-                            _ => false,
-                        })
-                };
-                let (target, rest) = split(&raw, third_party);
-                if let Some(mut t) = target {
-                    set_condition(
-                        &mut t,
-                        "StringEquals",
-                        "sts:ExternalId",
-                        json!("EXTERNAL_ID_FROM_THIRD_PARTY"),
-                    );
-                    out.extend(rest);
-                    out.push(t);
-                    changed = true;
-                } else {
-                    out.push(raw);
-                }
-            }
-            Threat::Federated => {
-                let (target, rest) = split(&raw, |kind, _| kind == "Federated");
-                match target {
-                    Some(mut t) => {
-                        let providers: Vec<String> = principal_values(&t, "Federated");
-                        for p in &providers {
-                            federated_conditions(&mut t, p);
-                        }
-                        out.extend(rest);
-                        out.push(t);
-                        changed = true;
-                    }
-                    None => out.push(raw),
-                }
-            }
-            Threat::Public => {
-                let everyone = parsed
-                    .principals
-                    .iter()
-                    .any(|e| e.principal == PolicyPrincipal::Everyone);
-                let owner = owner.as_ref()?;
-                if everyone {
-                    let mut t = raw.clone();
-                    replace_everyone(&mut t, &format!("arn:aws:iam::{owner}:root"));
-                    out.push(t);
-                    changed = true;
-                } else {
-                    out.push(raw);
-                }
-            }
-            Threat::AccountWide => return None,
+            Patch::Refuse => return None,
         }
     }
     if !changed {
@@ -146,7 +74,7 @@ fn as_list(v: &Value) -> Vec<String> {
     }
 }
 
-fn principal_values(stmt: &Value, kind: &str) -> Vec<String> {
+pub(crate) fn principal_values(stmt: &Value, kind: &str) -> Vec<String> {
     stmt.get("Principal")
         .and_then(|p| p.get(kind))
         .map(as_list)
@@ -155,7 +83,10 @@ fn principal_values(stmt: &Value, kind: &str) -> Vec<String> {
 
 /// Splits a statement into the part whose principals satisfy `pick` (with the same actions and
 /// conditions) and the rest. Returns `(None, _)` when nothing is picked.
-fn split(stmt: &Value, pick: impl Fn(&str, &str) -> bool) -> (Option<Value>, Vec<Value>) {
+pub(crate) fn split(
+    stmt: &Value,
+    pick: impl Fn(&str, &str) -> bool,
+) -> (Option<Value>, Vec<Value>) {
     let Some(Value::Object(principal)) = stmt.get("Principal") else {
         return (None, vec![stmt.clone()]);
     };
@@ -212,7 +143,7 @@ fn list_value(v: Vec<String>) -> Value {
 
 /// Sets `operator: {key: value}` in the statement's Condition, replacing any condition on the
 /// same key (in any operator, any case), so a weak condition cannot remain beside the new one.
-fn set_condition(stmt: &mut Value, operator: &str, key: &str, value: Value) {
+pub(crate) fn set_condition(stmt: &mut Value, operator: &str, key: &str, value: Value) {
     let Some(obj) = stmt.as_object_mut() else {
         return;
     };
@@ -232,7 +163,7 @@ fn set_condition(stmt: &mut Value, operator: &str, key: &str, value: Value) {
     }
 }
 
-fn federated_conditions(stmt: &mut Value, provider: &str) {
+pub(crate) fn federated_conditions(stmt: &mut Value, provider: &str) {
     let host = provider
         .split_once(":oidc-provider/")
         .map_or(provider, |(_, h)| h);
@@ -345,7 +276,7 @@ fn federated_conditions(stmt: &mut Value, provider: &str) {
     }
 }
 
-fn replace_everyone(stmt: &mut Value, owner_root: &str) {
+pub(crate) fn replace_everyone(stmt: &mut Value, owner_root: &str) {
     let Some(obj) = stmt.as_object_mut() else {
         return;
     };

@@ -53,10 +53,9 @@ pub struct Scenario {
     pub service_sends_source_keys: bool,
     /// The partition the attacker lives in (the role's): every ARN built for it is in it.
     pub partition: String,
-    /// Instead of the attacker, the legitimate party: its `service`-kind keys (source keys,
-    /// ExternalId, claims) are present with whatever value the owner's own use needs. Used to
-    /// tell whether a policy can be used at all by a party that sends them.
-    pub legitimate: bool,
+    /// How the `service`-kind keys (source keys, ExternalId, claims) are set, instead of the
+    /// two worlds of the attacker (docs/threats.md 2.4).
+    pub keys: KeysMode,
 }
 
 impl Scenario {
@@ -72,9 +71,21 @@ impl Scenario {
             service_names: Vec::new(),
             service_sends_source_keys: true,
             partition: "aws".to_owned(),
-            legitimate: false,
+            keys: KeysMode::Attacker,
         }
     }
+}
+
+/// How a scenario's `service`-kind keys are set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeysMode {
+    /// The attacker's values, in the worlds of `service_sends_source_keys`.
+    Attacker,
+    /// The legitimate party's request: this key (folded) present with whatever non-empty value
+    /// the owner's own use needs, the other such keys present or absent.
+    Legitimate(String),
+    /// Every such key absent.
+    Omitted,
 }
 
 /// Why a search could not be exact.
@@ -461,17 +472,9 @@ fn lift(folded: &str, g: &Glob, partition: &str) -> Vec<Glob> {
     out.into_iter().filter_map(Glob::new).collect()
 }
 
-/// Keys the request builder derives from the caller.
+/// Keys whose value follows from the caller (`facts::CALLER_KEYS`).
 fn is_derived(folded: &str) -> bool {
-    matches!(
-        folded,
-        "aws:principalarn"
-            | "aws:principalaccount"
-            | "aws:principaltype"
-            | "aws:principalisawsservice"
-            | "aws:principalservicename"
-            | "aws:username"
-    )
+    crate::facts::is_caller_key(folded)
 }
 
 /// Representatives for non-string operators: the constants, and values between and around them.
@@ -904,10 +907,16 @@ fn run_world(
             Some(r) if r.kind == Kind::Service && !service_keys_present => {
                 (Kind::Optional, r.template)
             }
-            // The legitimate party's own request: whatever value the owner's use needs.
-            // (never empty: STS takes an ExternalId of 2 characters or more, and a service's
-            // source keys name an account or a resource).
-            Some(r) if r.kind == Kind::Service && scenario.legitimate => (Kind::Value, "{name}"),
+            // The legitimate party's own request: whatever value the owner's use needs (never
+            // empty: STS takes an ExternalId of 2 characters or more, and a service's source
+            // keys name an account or a resource).
+            Some(r) if r.kind == Kind::Service && scenario.keys != KeysMode::Attacker => {
+                match &scenario.keys {
+                    KeysMode::Legitimate(k) if k == folded => (Kind::Value, "{name}"),
+                    KeysMode::Legitimate(_) => (Kind::Optional, "{name}"),
+                    _ => (Kind::Absent, ""),
+                }
+            }
             Some(r) if r.kind == Kind::Service => (Kind::Value, r.template),
             Some(r) => (r.kind, r.template),
         };
@@ -1638,23 +1647,20 @@ fn search_combo(
                     .set
                     .push(("sts:rolesessionname", session_value.as_slice(), false));
             }
-            let tags = overlay.set.iter().any(|(k, v, _)| {
-                (k.starts_with("aws:requesttag/")
-                    || *k == "aws:tagkeys"
-                    || *k == "sts:transitivetagkeys")
-                    && !v.is_empty()
-            });
+            let tags = overlay
+                .set
+                .iter()
+                .any(|(k, v, _)| crate::facts::passes_session_tags(k, v));
             let source = overlay
                 .set
                 .iter()
-                .any(|(k, _, _)| *k == "sts:sourceidentity");
+                .any(|(k, _, _)| crate::facts::sets_source_identity(k));
             let mut actions: Vec<&str> = vec![main_action.as_str()];
-            if tags && main_action != "sts:tagsession" {
-                actions.push("sts:tagsession");
-            }
-            if source && main_action != "sts:setsourceidentity" {
-                actions.push("sts:setsourceidentity");
-            }
+            actions.extend(
+                crate::facts::implied_actions(&main_action, tags, source)
+                    .into_iter()
+                    .map(|(_, lower)| lower),
+            );
             let fast =
                 crate::eval::decide_parts(policy, base.principal(), actions.into_iter(), &overlay);
             if fast == Decision::Allow {

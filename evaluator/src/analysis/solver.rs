@@ -127,11 +127,6 @@ impl Glob {
         &self.toks
     }
 
-    /// Exactly `text`.
-    pub fn literal(text: &str) -> Option<Self> {
-        Self::new(text.chars().map(Tok::Char).collect())
-    }
-
     fn close(&self, mut s: PosSet) -> PosSet {
         // A `Run` at position i lets state i reach i + 1 without a character.
         loop {
@@ -243,8 +238,6 @@ pub enum Seg {
     ChosenNot(char),
     /// One character the attacker chooses, other than the given one.
     OneNot(char),
-    /// A fresh value (see [`FreshShape`]).
-    Fresh(FreshShape),
 }
 
 /// The result of exploring a domain against predicates: each achievable membership vector
@@ -306,9 +299,6 @@ pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
                 Seg::Chosen => String::new(),
                 Seg::One | Seg::OneNot(_) => "x".to_owned(),
                 Seg::ChosenNot(_) => String::new(),
-                Seg::Fresh(FreshShape::Digits(n)) => "4".repeat(*n),
-                Seg::Fresh(FreshShape::Word) => "x".to_owned(),
-                Seg::Fresh(FreshShape::OrgId) => "o-x".to_owned(),
             })
             .collect();
         return Cells {
@@ -317,10 +307,6 @@ pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
         };
     }
     let sigma = alphabet(globs, segs);
-    let mentioned: BTreeSet<char> = globs
-        .iter()
-        .flat_map(|g| g.toks.iter().flat_map(|t| t.chars()))
-        .collect();
     let start = State {
         seg: 0,
         count: 0,
@@ -438,55 +424,6 @@ pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
                         &mut queue,
                         &mut nodes,
                     );
-                }
-            }
-            Some(Seg::Fresh(shape)) => {
-                let (min, max) = shape.bounds();
-                if st.count == 0 && !shape.prefix().is_empty() {
-                    let mut n = st.clone();
-                    for c in shape.prefix().chars() {
-                        n = advance(&n, c);
-                    }
-                    // Mark the prefix as read with a count that cannot be reached by digits.
-                    n.count = usize::MAX / 2;
-                    push(
-                        n,
-                        node,
-                        Some(shape.prefix().to_owned()),
-                        &mut seen,
-                        &mut queue,
-                        &mut nodes,
-                    );
-                    continue;
-                }
-                let count = if st.count == usize::MAX / 2 {
-                    0
-                } else {
-                    st.count
-                };
-                if count >= min {
-                    let mut done = st.clone();
-                    done.seg += 1;
-                    done.count = 0;
-                    push(done, node, None, &mut seen, &mut queue, &mut nodes);
-                }
-                if count < max {
-                    for c in shape.relevant(&mentioned) {
-                        let mut n = advance(&st, c);
-                        n.count = count + 1;
-                        // Past the minimum length the count no longer matters.
-                        if !matches!(shape, FreshShape::Digits(_)) {
-                            n.count = n.count.min(min);
-                        }
-                        push(
-                            n,
-                            node,
-                            Some(c.to_string()),
-                            &mut seen,
-                            &mut queue,
-                            &mut nodes,
-                        );
-                    }
                 }
             }
         }
@@ -664,16 +601,6 @@ mod tests {
     fn literal_templates_have_one_cell() {
         let c = cells(&[Seg::Lit("abc".into())], &[glob("a*"), glob("x")]);
         assert_eq!(c.cells, vec![(1, "abc".to_owned())]);
-    }
-
-    #[test]
-    fn fresh_digits_cannot_match_letters() {
-        let c = cells(
-            &[Seg::Fresh(FreshShape::Digits(3))],
-            &[glob("*x*"), glob("1??")],
-        );
-        let vectors: Vec<u64> = c.cells.iter().map(|(v, _)| *v).collect();
-        assert_eq!(vectors, vec![0, 2]);
     }
 
     #[test]
