@@ -27,6 +27,7 @@
 //! Layout: [`operator`] parses operator names; [`family`] holds one positive comparison per
 //! operator family; [`apply`] is the one place that combines comparisons (OR over values,
 //! negation, `ForAllValues:` / `ForAnyValue:`, `IfExists`, `Null`, absent keys);
+//! [`symbolic`] is each family's view for analyses (patterns and representative values);
 //! [`wildcard`] is the linear-time `*` / `?` matcher; [`variables`] resolves `${...}`.
 //! The table of every operator is in `docs/operators.md`.
 
@@ -37,6 +38,7 @@ pub mod err;
 pub mod family;
 pub mod key;
 pub mod operator;
+pub mod symbolic;
 pub mod variables;
 pub mod wildcard;
 

@@ -353,3 +353,52 @@ fn a_service_name_pattern_outside_the_tried_services_gives_inconclusive() {
         r.explanation
     );
 }
+
+/// Found while moving the analysis onto the conditions' symbolic view: the solver's alphabet
+/// knew `k` and `K` for a case-folded `k`, but not the Kelvin sign, which `StringEqualsIgnoreCase`
+/// also takes (IAM User Guide, "Condition operators", "String condition operators": exact
+/// matching, ignoring case). A principal tag is the attacker's own (IAM User Guide, "Passing
+/// session tags in AWS STS": the caller's own tags).
+#[test]
+fn a_case_folded_letter_has_every_character_of_its_case_class() {
+    let p = star(
+        json!({
+            "StringEqualsIgnoreCase": {"aws:PrincipalTag/team": "k"},
+            "StringNotEquals": {"aws:PrincipalTag/team": ["k", "K"]}
+        }),
+        json!("sts:AssumeRole"),
+    );
+    let r = check(&p, Threat::Public, None, &[Verdict::Exposed]);
+    let w = r.witness.unwrap().to_json().to_string();
+    assert!(w.contains('\u{212A}'), "{w}");
+}
+
+/// A `Bool` key set to neither `true` nor `false` matches no `Bool` condition (IAM User Guide,
+/// "Condition operators", "Boolean condition operators"): with both values denied, only such
+/// a value gets in (the `Bool` representatives include one, beside the string cells).
+#[test]
+fn a_bool_key_that_is_neither_true_nor_false_is_a_class_of_its_own() {
+    let p = doc(json!([
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+         "Condition": {"StringLike": {"aws:PrincipalTag/flag": "*"}}},
+        {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+         "Condition": {"Bool": {"aws:PrincipalTag/flag": "true"}}},
+        {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+         "Condition": {"Bool": {"aws:PrincipalTag/flag": "false"}}}
+    ]));
+    check(&p, Threat::Public, None, &[Verdict::Exposed]);
+}
+
+/// Numbers are compared as exact decimals ("Numeric condition operators"); representatives
+/// once came from floating point, which merges these two bounds and misses the value between.
+#[test]
+fn a_number_between_two_close_bounds_is_found() {
+    let p = star(
+        json!({
+            "NumericGreaterThan": {"aws:PrincipalTag/level": "1.0000000000000001"},
+            "NumericLessThan": {"aws:PrincipalTag/level": "1.0000000000000002"}
+        }),
+        json!("sts:AssumeRole"),
+    );
+    check(&p, Threat::Public, None, &[Verdict::Exposed]);
+}

@@ -10,6 +10,7 @@
 
 use crate::arn::Arn;
 use crate::key::Context;
+use crate::symbolic::{Source, Tok};
 use crate::variables::Template;
 use crate::wildcard::{tokenize, Pattern, Token};
 
@@ -28,24 +29,7 @@ impl ArnPattern {
     /// Compiles resolved tokens (a colon coming from a policy variable separates components
     /// like any other, since AWS substitutes the variable before comparing).
     pub fn from_tokens(tokens: Vec<Token>) -> Result<Self, String> {
-        let mut parts: Vec<Vec<Token>> = vec![Vec::new()];
-        for t in tokens {
-            match (t, parts.len()) {
-                (Token::Char(':'), n) if n < 6 => parts.push(Vec::new()),
-                (t, _) => {
-                    if let Some(last) = parts.last_mut() {
-                        last.push(t);
-                    }
-                }
-            }
-        }
-        if parts.len() < 6 {
-            return Err(format!(
-                "an ARN has six colon-separated components (arn:partition:service:region:account-id:resource); this has {}",
-                parts.len()
-            ));
-        }
-        let mut it = parts.into_iter().map(Pattern::from_tokens);
+        let mut it = split(tokens)?.into_iter().map(Pattern::from_tokens);
         let mut next = || it.next().unwrap_or_else(|| Pattern::literal(""));
         Ok(Self {
             parts: [next(), next(), next(), next(), next(), next()],
@@ -67,6 +51,70 @@ impl ArnPattern {
                 .all(|(p, v)| p.matches(v))
         })
     }
+}
+
+/// Splits pattern tokens at their first five colons into the six components.
+fn split(tokens: Vec<Token>) -> Result<Vec<Vec<Token>>, String> {
+    let mut parts: Vec<Vec<Token>> = vec![Vec::new()];
+    for t in tokens {
+        match (t, parts.len()) {
+            (Token::Char(':'), n) if n < 6 => parts.push(Vec::new()),
+            (t, _) => {
+                if let Some(last) = parts.last_mut() {
+                    last.push(t);
+                }
+            }
+        }
+    }
+    if parts.len() < 6 {
+        return Err(format!(
+            "an ARN has six colon-separated components (arn:partition:service:region:account-id:resource); this has {}",
+            parts.len()
+        ));
+    }
+    Ok(parts)
+}
+
+/// The symbolic view of one policy value ([`crate::symbolic::patterns`]): `arn`, then the
+/// components as [`ArnPattern::from_tokens`] splits them, each wildcard of the first five kept
+/// inside its component (it matches no `:`), the resource's free to span colons. A request
+/// value matches it exactly when [`ArnPattern::matches`] holds: it starts `arn:` and its first
+/// five colons separate matching components. `None` when the value cannot match anything (no
+/// six components, a first component that `arn` does not match, a variable the context lacks)
+/// or belongs to the other source.
+pub(crate) fn symbolic(value: &ArnValue, source: Source<'_>) -> Option<Vec<Tok>> {
+    let tokens: Vec<Token> = match (value, source) {
+        (ArnValue::Literal(p), Source::Literals) => {
+            let mut t = Vec::new();
+            for (i, part) in p.parts().iter().enumerate() {
+                if i > 0 {
+                    t.push(Token::Char(':'));
+                }
+                match part.exact_text() {
+                    Some(x) => t.extend(x.chars().map(Token::Char)),
+                    None => t.extend(tokenize(part.as_str())),
+                }
+            }
+            t
+        }
+        (ArnValue::Template(t), Source::Templates(ctx)) => t.resolve_tokens(ctx)?,
+        _ => return None,
+    };
+    let parts = split(tokens).ok()?;
+    if !Pattern::from_tokens(parts.first()?.clone()).matches("arn") {
+        return None;
+    }
+    let mut out: Vec<Tok> = "arn".chars().map(Tok::Char).collect();
+    for (i, part) in parts.iter().enumerate().skip(1) {
+        let inside = (i < 5).then_some(':');
+        out.push(Tok::Char(':'));
+        out.extend(part.iter().map(|t| match t {
+            Token::Char(c) => Tok::Char(*c),
+            Token::AnyOne => Tok::One(inside),
+            Token::AnyRun => Tok::Run(inside),
+        }));
+    }
+    Some(out)
 }
 
 impl std::fmt::Display for ArnPattern {

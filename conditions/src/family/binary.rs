@@ -30,3 +30,19 @@ pub fn matches(policy: &[u8], request: &str) -> bool {
         decode(request).is_some_and(|b| b == policy)
     }
 }
+
+/// One request value of each class `BinaryEquals` tells apart: each policy value's bytes, and
+/// bytes equal to none of them.
+pub fn representatives(policy: &[&[u8]]) -> Vec<String> {
+    let mut out: Vec<String> = policy.iter().map(|b| STANDARD.encode(b)).collect();
+    let other = (0u16..=256)
+        .map(|i| match u8::try_from(i) {
+            Ok(b) => vec![b],
+            Err(_) => vec![0, 0],
+        })
+        .find(|b| !policy.contains(&b.as_slice()));
+    if let Some(b) = other {
+        out.push(STANDARD.encode(b));
+    }
+    out
+}

@@ -22,3 +22,7 @@ pub fn parse_bool(text: &str) -> Option<bool> {
 pub fn matches(policy: bool, request: &str) -> bool {
     parse_bool(request) == Some(policy)
 }
+
+/// One request value of each class `Bool` tells apart: true, false, and neither (which matches
+/// no policy value; with two `Bool` conditions on one key, only it makes both false).
+pub const REPRESENTATIVES: [&str; 3] = ["true", "false", "x"];

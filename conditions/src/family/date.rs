@@ -75,6 +75,31 @@ impl Instant {
     }
 }
 
+/// One request value of each class the date operators tell apart: each policy instant, the
+/// instants one nanosecond before and after it (nothing lies between, as instants are read to
+/// the nanosecond), and a value that is not a date. Written as epoch seconds with nine fraction
+/// digits, which [`Instant::parse`] reads back exactly.
+pub fn representatives(policy: &[Instant]) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in policy {
+        for n in [i.0, i.0 - 1, i.0 + 1] {
+            out.push(epoch_text(n));
+        }
+    }
+    if policy.is_empty() {
+        out.push("0".to_owned());
+    }
+    out.push("x".to_owned());
+    out
+}
+
+fn epoch_text(nanos: i128) -> String {
+    let sign = if nanos < 0 { "-" } else { "" };
+    let m = nanos.unsigned_abs();
+    let unit = NANOS.unsigned_abs();
+    format!("{sign}{}.{:09}", m / unit, m % unit)
+}
+
 fn parse_epoch(text: &str) -> Option<Instant> {
     let (neg, body) = match text.strip_prefix('-') {
         Some(b) => (true, b),

@@ -53,6 +53,85 @@ impl Decimal {
     }
 }
 
+/// One request value of each class the numeric operators tell apart: with the policy's numbers
+/// sorted, each number, a number in each interval between and beyond them, and a value that is
+/// not a number (it matches no policy value). With `k` the most fraction digits of any policy
+/// number, `n ± 10^-(k+1)` lies strictly between `n` and its neighbours, so each open interval
+/// gets a member without rounding.
+pub fn representatives(policy: &[&Decimal]) -> Vec<String> {
+    let places = policy.iter().map(|d| d.frac.len()).max().unwrap_or(0) + 1;
+    let mut out = Vec::new();
+    for d in policy {
+        out.push(d.to_string());
+        out.push(d.step(places, true));
+        out.push(d.step(places, false));
+    }
+    if policy.is_empty() {
+        out.push("0".to_owned());
+    }
+    out.push("x".to_owned());
+    out
+}
+
+impl Decimal {
+    /// This number plus (or minus) one unit in the `places`-th fraction digit, as text.
+    fn step(&self, places: usize, up: bool) -> String {
+        let mut frac = self.frac.clone();
+        while frac.len() < places {
+            frac.push('0');
+        }
+        let mut digits: Vec<u8> = self
+            .int
+            .bytes()
+            .chain(frac.bytes())
+            .map(|b| b - b'0')
+            .collect();
+        let zero = digits.iter().all(|d| *d == 0);
+        // Moving away from zero grows the magnitude; towards zero shrinks it (never below zero,
+        // since the magnitude is at least one unit unless it is zero).
+        let (negative, grow) = if zero {
+            (!up, true)
+        } else {
+            (self.negative, up != self.negative)
+        };
+        if grow {
+            let mut carry = true;
+            for d in digits.iter_mut().rev() {
+                if !carry {
+                    break;
+                }
+                *d += 1;
+                carry = *d == 10;
+                if carry {
+                    *d = 0;
+                }
+            }
+            if carry {
+                digits.insert(0, 1);
+            }
+        } else {
+            for d in digits.iter_mut().rev() {
+                if *d > 0 {
+                    *d -= 1;
+                    break;
+                }
+                *d = 9;
+            }
+        }
+        let split = digits.len() - places;
+        let text = |ds: &[u8]| -> String { ds.iter().map(|d| char::from(b'0' + d)).collect() };
+        let int = text(digits.get(..split).unwrap_or_default());
+        let int = int.trim_start_matches('0');
+        let frac = text(digits.get(split..).unwrap_or_default());
+        format!(
+            "{}{}.{}",
+            if negative { "-" } else { "" },
+            if int.is_empty() { "0" } else { int },
+            frac
+        )
+    }
+}
+
 impl std::fmt::Display for Decimal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.negative {

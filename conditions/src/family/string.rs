@@ -8,8 +8,9 @@
 
 use crate::key::Context;
 use crate::operator::Comparison;
+use crate::symbolic::{fold_eq, Source, Tok};
 use crate::variables::Template;
-use crate::wildcard::Pattern;
+use crate::wildcard::{tokenize, Pattern, Token};
 
 /// A compiled policy value of a string operator.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,12 +49,45 @@ impl StringValue {
     }
 }
 
-/// Case-insensitive equality by Unicode lower-case mapping, without allocating.
+/// Case-insensitive equality, character by character ([`fold_eq`]), without allocating.
 pub fn equals_ignore_case(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         return a.eq_ignore_ascii_case(b);
     }
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .eq(b.chars().flat_map(char::to_lowercase))
+    a.chars().count() == b.chars().count() && a.chars().zip(b.chars()).all(|(x, y)| fold_eq(x, y))
+}
+
+/// The symbolic view of one policy value ([`crate::symbolic::patterns`]): `*` and `?` are
+/// wildcards for `*Like` only, every character of an `...IgnoreCase` value matches its case
+/// class, and any other character matches itself. `None` for a value of the other source, or
+/// whose variable the context lacks (it matches nothing).
+pub(crate) fn symbolic(
+    value: &StringValue,
+    comparison: Comparison,
+    source: Source<'_>,
+) -> Option<Vec<Tok>> {
+    let tokens: Vec<Token> = match (value, source) {
+        (StringValue::Literal(p), Source::Literals) => match p.exact_text() {
+            Some(t) => t.chars().map(Token::Char).collect(),
+            None => tokenize(p.as_str()).collect(),
+        },
+        (StringValue::Template(t), Source::Templates(ctx)) => t.resolve_tokens(ctx)?,
+        _ => return None,
+    };
+    let text = |t: Token| match t {
+        Token::Char(c) => c,
+        Token::AnyOne => '?',
+        Token::AnyRun => '*',
+    };
+    Some(
+        tokens
+            .into_iter()
+            .map(|t| match (t, comparison) {
+                (Token::AnyOne, Comparison::Like) => Tok::One(None),
+                (Token::AnyRun, Comparison::Like) => Tok::Run(None),
+                (t, Comparison::EqualsIgnoreCase) => Tok::Fold(text(t)),
+                (t, _) => Tok::Char(text(t)),
+            })
+            .collect(),
+    )
 }

@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 
 use trustsim_conditions::family::arn::ArnValue;
 use trustsim_conditions::family::string::StringValue;
-use trustsim_conditions::wildcard::{tokenize, Token};
-use trustsim_conditions::{Comparison, Condition, Family, Values};
+use trustsim_conditions::symbolic::{self, Source};
+use trustsim_conditions::{Condition, Family, Values};
 
 use super::provenance::{self, Kind, REGIONS};
 use super::solver::{self, FreshShape, Glob, Seg, Tok};
@@ -274,115 +274,15 @@ fn expand_one(template: &str, services: &[String], partition: &str) -> Vec<Vec<T
         .collect()
 }
 
-/// Which values of a condition [`globs_of`] turns into predicates.
-#[derive(Clone, Copy)]
-enum Which<'a> {
-    /// The values without policy variables.
-    Literals,
-    /// The values with policy variables, resolved in this context (a value whose variable is
-    /// missing there gives no predicate).
-    Templates(&'a dyn trustsim_conditions::Context),
-}
-
-/// The wildcard tokens of a compiled string or ARN value, as solver predicates.
-fn globs_of(cond: &Condition, which: Which<'_>, limits: &mut Limits) -> Vec<Glob> {
-    let cmp = cond.operator().base.comparison();
-    let to_tok = |t: Token, colon: bool| match t {
-        Token::Char(c) if cmp == Comparison::EqualsIgnoreCase => Tok::Fold(c),
-        Token::Char(c) => Tok::Char(c),
-        Token::AnyOne => Tok::One(colon.then_some(':')),
-        Token::AnyRun => Tok::Run(colon.then_some(':')),
-    };
-    let string_tokens = |p: &trustsim_conditions::Pattern| -> Vec<Token> {
-        match p.exact_text() {
-            Some(t) => t.chars().map(Token::Char).collect(),
-            None => tokenize(p.as_str()).collect(),
-        }
-    };
-    let arn_glob = |tokens: Vec<Token>| -> Option<Glob> {
-        // Six components; `*`/`?` stay inside the first five; the value must start `arn:`.
-        let mut parts: Vec<Vec<Token>> = vec![Vec::new()];
-        for t in tokens {
-            if t == Token::Char(':') && parts.len() < 6 {
-                parts.push(Vec::new());
-            } else if let Some(last) = parts.last_mut() {
-                last.push(t);
-            }
-        }
-        if parts.len() < 6 {
-            return None;
-        }
-        let first = Glob::new(parts.first()?.iter().map(|t| to_tok(*t, true)).collect())?;
-        if !first.matches("arn") {
-            return Glob::new(vec![Tok::Char('\u{0}'), Tok::Char('\u{0}')]);
-        }
-        let mut toks: Vec<Tok> = "arn".chars().map(Tok::Char).collect();
-        for (i, part) in parts.iter().enumerate().skip(1) {
-            toks.push(Tok::Char(':'));
-            toks.extend(part.iter().map(|t| to_tok(*t, i < 5)));
-        }
-        Glob::new(toks)
-    };
+/// The solver predicates of a condition: its symbolic view (`trustsim_conditions::symbolic`),
+/// compiled. A pattern longer than the solver takes makes the search inexact.
+fn globs_of(cond: &Condition, which: Source<'_>, limits: &mut Limits) -> Vec<Glob> {
     let mut out = Vec::new();
-    match cond.values() {
-        Values::String(values) => {
-            for v in values {
-                let tokens = match (v, which) {
-                    (StringValue::Literal(p), Which::Literals) => Some(string_tokens(p)),
-                    (StringValue::Template(t), Which::Templates(ctx)) => t.resolve_tokens(ctx),
-                    _ => continue,
-                };
-                let tokens = match (tokens, cmp) {
-                    (Some(t), Comparison::Like) => Some(t),
-                    // Equality: every token is a literal character.
-                    (Some(t), _) => Some(
-                        t.into_iter()
-                            .map(|x| match x {
-                                Token::AnyOne => Token::Char('?'),
-                                Token::AnyRun => Token::Char('*'),
-                                c => c,
-                            })
-                            .collect(),
-                    ),
-                    (None, _) => None,
-                };
-                // An unresolvable variable makes the value match nothing (no predicate); a value
-                // longer than the solver takes makes the search inexact.
-                if let Some(t) = tokens {
-                    match Glob::new(t.into_iter().map(|x| to_tok(x, false)).collect()) {
-                        Some(g) => out.push(g),
-                        None => limits.truncated = true,
-                    }
-                }
-            }
+    for (_, toks) in symbolic::patterns(cond, which) {
+        match Glob::new(toks) {
+            Some(g) => out.push(g),
+            None => limits.truncated = true,
         }
-        Values::Arn(values) => {
-            for v in values {
-                let tokens: Option<Vec<Token>> = match (v, which) {
-                    (ArnValue::Literal(p), Which::Literals) => Some(
-                        p.parts()
-                            .iter()
-                            .enumerate()
-                            .flat_map(|(i, part)| {
-                                let mut t: Vec<Token> = if i == 0 {
-                                    Vec::new()
-                                } else {
-                                    vec![Token::Char(':')]
-                                };
-                                t.extend(string_tokens(part));
-                                t
-                            })
-                            .collect(),
-                    ),
-                    (ArnValue::Template(t), Which::Templates(ctx)) => t.resolve_tokens(ctx),
-                    _ => continue,
-                };
-                if let Some(g) = tokens.and_then(arn_glob) {
-                    out.push(g);
-                }
-            }
-        }
-        _ => {}
     }
     out
 }
@@ -475,178 +375,6 @@ fn lift(folded: &str, g: &Glob, partition: &str) -> Vec<Glob> {
 /// Keys whose value follows from the caller (`facts::CALLER_KEYS`).
 fn is_derived(folded: &str) -> bool {
     crate::facts::is_caller_key(folded)
-}
-
-/// Representatives for non-string operators: the constants, and values between and around them.
-fn family_values(cond: &Condition, fresh_ip: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    match cond.values() {
-        Values::Numeric(v) => {
-            let mut nums: Vec<f64> = v
-                .iter()
-                .flatten()
-                .filter_map(|d| d.to_string().parse().ok())
-                .collect();
-            nums.sort_by(f64::total_cmp);
-            for (i, n) in nums.iter().enumerate() {
-                out.push(fmt_num(*n));
-                out.push(fmt_num(n - 1.0));
-                out.push(fmt_num(n + 1.0));
-                if let Some(next) = nums.get(i + 1) {
-                    out.push(fmt_num((n + next) / 2.0));
-                }
-            }
-            out.push("x".to_owned());
-        }
-        Values::Date(v) => {
-            let mut secs: Vec<i128> = v.iter().flatten().map(|i| i.epoch_seconds()).collect();
-            secs.sort_unstable();
-            for (i, s) in secs.iter().enumerate() {
-                out.push(s.to_string());
-                out.push((s - 1).to_string());
-                out.push((s + 1).to_string());
-                if let Some(next) = secs.get(i + 1) {
-                    out.push(((s + next) / 2).to_string());
-                }
-            }
-            out.push("x".to_owned());
-        }
-        Values::Bool(_) => {
-            out.push("true".to_owned());
-            out.push("false".to_owned());
-        }
-        // `Null` compares presence, not values.
-        Values::Null(_) => {}
-        Values::Binary(v) => {
-            use base64::Engine;
-            for b in v.iter().flatten() {
-                out.push(base64::engine::general_purpose::STANDARD.encode(b));
-            }
-            out.push("AA==".to_owned());
-        }
-        Values::Ip(nets) => {
-            let outside = outside_address(nets);
-            if !fresh_ip {
-                for n in nets {
-                    out.push(n.ip().to_string());
-                    out.push(n.network().to_string());
-                }
-            }
-            out.extend(outside);
-        }
-        Values::String(_) | Values::Arn(_) => {}
-    }
-    out
-}
-
-fn fmt_num(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
-}
-
-/// A union of networks as sorted, merged address ranges (IPv4 and IPv6 apart), for membership
-/// in logarithmic time however many networks a condition lists.
-struct Ranges(Vec<(bool, u128, u128)>);
-
-impl Ranges {
-    fn new<'a>(nets: impl Iterator<Item = &'a ipnetwork::IpNetwork>) -> Self {
-        let mut r: Vec<(bool, u128, u128)> = nets
-            .map(|n| match n {
-                ipnetwork::IpNetwork::V4(n) => (
-                    false,
-                    u128::from(u32::from(n.network())),
-                    u128::from(u32::from(n.broadcast())),
-                ),
-                ipnetwork::IpNetwork::V6(n) => {
-                    (true, u128::from(n.network()), u128::from(n.broadcast()))
-                }
-            })
-            .collect();
-        r.sort_unstable();
-        let mut merged: Vec<(bool, u128, u128)> = Vec::with_capacity(r.len());
-        for (v6, lo, hi) in r {
-            match merged.last_mut() {
-                Some((f, _, end)) if *f == v6 && lo <= end.saturating_add(1) => {
-                    *end = (*end).max(hi);
-                }
-                _ => merged.push((v6, lo, hi)),
-            }
-        }
-        Self(merged)
-    }
-
-    fn contains(&self, a: std::net::IpAddr) -> bool {
-        let (v6, x) = match a {
-            std::net::IpAddr::V4(a) => (false, u128::from(u32::from(a))),
-            std::net::IpAddr::V6(a) => (true, u128::from(a)),
-        };
-        let i = self.0.partition_point(|(f, lo, _)| (*f, *lo) <= (v6, x));
-        i.checked_sub(1)
-            .and_then(|j| self.0.get(j))
-            .is_some_and(|(f, lo, hi)| *f == v6 && *lo <= x && x <= *hi)
-    }
-}
-
-/// Keeps one address per combination of the key's IP conditions it satisfies (addresses inside
-/// the same networks of every condition are interchangeable), and every value that is not an
-/// address. Without this, a condition listing `n` networks would give `2n` candidates, each
-/// checked against `n` networks: quadratic in the list.
-fn distinct_addresses(values: &mut Vec<String>, conditions: &[&Condition]) {
-    let unions: Vec<Ranges> = conditions
-        .iter()
-        .filter_map(|c| match c.values() {
-            Values::Ip(nets) => Some(Ranges::new(nets.iter())),
-            _ => None,
-        })
-        .collect();
-    if unions.is_empty() {
-        return;
-    }
-    let mut seen: std::collections::HashSet<(bool, Vec<bool>)> = std::collections::HashSet::new();
-    let mut texts: std::collections::HashSet<String> = std::collections::HashSet::new();
-    values.retain(|v| {
-        if !texts.insert(v.clone()) {
-            return false;
-        }
-        match v.parse::<std::net::IpAddr>() {
-            Ok(a) => seen.insert((a.is_ipv6(), unions.iter().map(|u| u.contains(a)).collect())),
-            Err(_) => true,
-        }
-    });
-}
-
-/// An IPv4 and an IPv6 address outside every network that is not the whole address space (the
-/// attacker's own address is not in the owner's ranges).
-fn outside_address(nets: &[ipnetwork::IpNetwork]) -> Vec<String> {
-    let specific = Ranges::new(nets.iter().filter(|n| n.prefix() != 0));
-    let mut out = Vec::new();
-    for family in [4u8, 6] {
-        let candidates: Vec<std::net::IpAddr> = if family == 4 {
-            (1u32..=4000)
-                .map(|i| {
-                    std::net::IpAddr::V4(std::net::Ipv4Addr::from(
-                        0x0B00_0000u32.wrapping_add(i.wrapping_mul(0x0101_0101)),
-                    ))
-                })
-                .collect()
-        } else {
-            (1u128..=4000)
-                .map(|i| {
-                    std::net::IpAddr::V6(std::net::Ipv6Addr::from(
-                        0x2a05_0000_0000_0000_0000_0000_0000_0000u128
-                            + i * 0x0001_0001_0001_0001_0001,
-                    ))
-                })
-                .collect()
-        };
-        if let Some(a) = candidates.into_iter().find(|a| !specific.contains(*a)) {
-            out.push(a.to_string());
-        }
-    }
-    out
 }
 
 /// Runs a scenario against the policy.
@@ -819,7 +547,7 @@ fn run_world(
         }
         let mut globs: Vec<Glob> = list
             .iter()
-            .flat_map(|c| globs_of(c, Which::Literals, limits))
+            .flat_map(|c| globs_of(c, Source::Literals, limits))
             .collect();
         // Values with policy variables: resolved now when the fixed caller determines every key
         // they read, and otherwise per fresh assignment and candidate (`resolve_variables`).
@@ -833,7 +561,7 @@ fn run_world(
                 .iter()
                 .all(|t| t.variables().all(|k| base.contains(k.as_str())))
             {
-                globs.extend(globs_of(c, Which::Templates(&base), limits));
+                globs.extend(globs_of(c, Source::Templates(&base), limits));
                 continue;
             }
             vars.push(((*c).clone(), templates));
@@ -896,7 +624,7 @@ fn run_world(
         if folded == "aws:principalarn" {
             if let Some(p) = plans.first_mut().filter(|p| p.name == "aws:PrincipalArn") {
                 p.globs.extend(globs);
-                p.extra = list.iter().flat_map(|c| family_values(c, false)).collect();
+                p.extra = symbolic::representatives(list, false);
             }
             continue;
         }
@@ -921,11 +649,7 @@ fn run_world(
             Some(r) => (r.kind, r.template),
         };
         let fresh_ip = template.contains("{ip}");
-        let mut extra: Vec<String> = list
-            .iter()
-            .flat_map(|c| family_values(c, fresh_ip))
-            .collect();
-        distinct_addresses(&mut extra, list);
+        let mut extra = symbolic::representatives(list, fresh_ip);
         // Both string and non-string predicates on one key: the representatives of each kind
         // need not satisfy the other's, so the search is not exact.
         let has_string = !globs.is_empty();
@@ -1448,7 +1172,7 @@ fn resolve_variables(
         let mut p2 = plan.clone();
         for env in &envs {
             for (lift_key, c) in &plan.vars {
-                let globs = globs_of(c, Which::Templates(env), limits);
+                let globs = globs_of(c, Source::Templates(env), limits);
                 match lift_key {
                     Some(k) => p2
                         .globs

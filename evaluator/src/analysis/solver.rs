@@ -19,40 +19,7 @@ use smallvec::SmallVec;
 /// Automaton states of the predicates, inline for up to four predicates.
 type Vector = SmallVec<[PosSet; 4]>;
 
-/// One element of a predicate pattern.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Tok {
-    /// Exactly this character.
-    Char(char),
-    /// This character in either case (`StringEqualsIgnoreCase`; stored lower-cased).
-    Fold(char),
-    /// Any one character, except the one given (`?`; in an ARN component, not `:`).
-    One(Option<char>),
-    /// Any run of characters, none of which is the one given (`*`).
-    Run(Option<char>),
-}
-
-impl Tok {
-    fn accepts(self, c: char) -> bool {
-        match self {
-            Tok::Char(x) => x == c,
-            Tok::Fold(x) => c.to_lowercase().eq(x.to_lowercase()),
-            Tok::One(ex) | Tok::Run(ex) => ex != Some(c),
-        }
-    }
-    fn chars(self) -> Vec<char> {
-        match self {
-            Tok::Char(x) => vec![x],
-            Tok::Fold(x) => {
-                let mut v: Vec<char> = x.to_lowercase().chain(x.to_uppercase()).collect();
-                v.push(x);
-                v
-            }
-            Tok::One(Some(x)) | Tok::Run(Some(x)) => vec![x],
-            _ => vec![],
-        }
-    }
-}
+pub use trustsim_conditions::symbolic::Tok;
 
 /// A predicate: a value satisfies it when the whole value matches the token sequence.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -157,6 +124,7 @@ impl Glob {
     }
 
     /// Does the whole of `value` match?
+    #[cfg(test)]
     pub fn matches(&self, value: &str) -> bool {
         let mut s = self.start();
         for c in value.chars() {
@@ -258,7 +226,7 @@ fn alphabet(globs: &[Glob], segs: &[Seg]) -> Vec<char> {
     let mut set: BTreeSet<char> = BTreeSet::new();
     for g in globs {
         for t in &g.toks {
-            set.extend(t.chars());
+            set.extend(t.distinguished());
         }
     }
     for s in segs {
@@ -502,7 +470,7 @@ pub fn fresh_classes(
     let (min, max) = shape.bounds();
     let mentioned: BTreeSet<char> = prefixes
         .iter()
-        .flat_map(|(g, _)| g.toks.iter().flat_map(|t| t.chars()))
+        .flat_map(|(g, _)| g.toks.iter().flat_map(|t| t.distinguished()))
         .chain(bodies.iter().flat_map(|b| b.chars()))
         .collect();
     let relevant = shape.relevant(&mentioned);
