@@ -29,23 +29,21 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
+mod support;
+
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
 use serde_json::{json, Map, Value};
+use support::{
+    infer, Rng, GITHUB, GITHUB_AUD, GITHUB_SUB, ORG, OWNER, SERVICE, VENDOR_ACCOUNT, VENDOR_ROLE,
+    WORD,
+};
 use trustsim_evaluator::analysis::{analyze_threat, provenance};
 use trustsim_evaluator::{
     decide, evaluate, AnalysisOptions, Decision, Principal, Request, Threat, TrustPolicy, Verdict,
 };
 
 // ------------------------------------------------------------------ the pool
-
-const OWNER: &str = "111122223333";
-const VENDOR_ACCOUNT: &str = "444455556666";
-const VENDOR_ROLE: &str = "arn:aws:iam::444455556666:role/vendor";
-const SERVICE: &str = "events.amazonaws.com";
-const GITHUB: &str = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
-const GITHUB_SUB: &str = "token.actions.githubusercontent.com:sub";
-const GITHUB_AUD: &str = "token.actions.githubusercontent.com:aud";
 
 const ACTIONS: [&str; 4] = [
     "sts:AssumeRole",
@@ -327,131 +325,24 @@ fn mentions(doc: &Doc, key: &str) -> bool {
 
 // ------------------------------------------------------------------ a small seeded RNG
 
-/// SplitMix64: enough for sampling, and reproducible from the proptest-drawn seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-
-    /// True with probability `num` / `den`.
-    fn chance(&mut self, num: usize, den: usize) -> bool {
-        self.below(den) < num
-    }
-
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-
-    fn string(&mut self, alphabet: &str, min: usize, max: usize) -> String {
-        let chars: Vec<char> = alphabet.chars().collect();
-        let len = min + self.below(max - min + 1);
-        (0..len).map(|_| *self.pick(&chars)).collect()
-    }
-}
-
-const DIGITS: &str = "0123456789";
-const WORD: &str = "abcdefghijklmnopqrstuvwxyz0123456789-";
-const ORG: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
-
 // ------------------------------------------------------------------ attacker values
 
-/// A fresh account ID: 12 digits, not the owner's, not any literal; half the time it starts
-/// with a prefix of one of the policy's digit runs (`1111`, `11112222333`, ...).
+/// A fresh account ID: not the owner's, the vendor's, nor any literal; often near one.
 fn fresh_account(rng: &mut Rng, lits: &Literals) -> String {
-    let runs: Vec<String> = lits
-        .all
-        .iter()
-        .chain(lits.raw.iter())
-        .map(|s| {
-            s.chars()
-                .take_while(char::is_ascii_digit)
-                .collect::<String>()
-        })
-        .filter(|s| !s.is_empty())
-        .chain([OWNER.to_owned(), VENDOR_ACCOUNT.to_owned()])
-        .collect();
-    loop {
-        let candidate = if rng.chance(1, 2) {
-            let run = rng.pick(&runs).clone();
-            let keep = 1 + rng.below(run.len().min(12));
-            let mut s: String = run.chars().take(keep).collect();
-            let rest = 12 - s.len();
-            s.push_str(&rng.string(DIGITS, rest, rest));
-            s
-        } else {
-            rng.string(DIGITS, 12, 12)
-        };
-        if lits.is_fresh(&candidate) {
-            return candidate;
-        }
-    }
+    let known = [OWNER.to_owned(), VENDOR_ACCOUNT.to_owned()];
+    support::fresh_account(rng, lits.all.iter().chain(&lits.raw).chain(&known), |s| {
+        lits.is_fresh(s)
+    })
 }
 
-/// A fresh identifier of the analysis's `Word` shape (`[a-z0-9-]+`): an ExternalId the deputy
-/// assigns, or a GitHub organization. Half the time it is a prefix (or an extension) of one of
-/// the policy's literals or pieces, with characters outside the shape dropped.
+/// A fresh ExternalId or GitHub organization, not any literal nor `also_not`.
 fn fresh_word(rng: &mut Rng, lits: &Literals, also_not: &[&str]) -> String {
-    let near: Vec<String> = lits
-        .all
-        .iter()
-        .map(|s| {
-            s.to_ascii_lowercase()
-                .chars()
-                .filter(|c| WORD.contains(*c))
-                .collect::<String>()
-        })
-        .filter(|s| !s.is_empty())
-        .chain(also_not.iter().map(|s| (*s).to_owned()))
-        .collect();
-    loop {
-        let candidate = if rng.chance(1, 2) && !near.is_empty() {
-            let base = rng.pick(&near).clone();
-            let keep = 1 + rng.below(base.len());
-            let mut s: String = base.chars().take(keep).collect();
-            if rng.chance(2, 3) {
-                s.push_str(&rng.string(WORD, 1, 4));
-            }
-            s
-        } else {
-            rng.string(WORD, 1, 12)
-        };
-        if lits.is_fresh(&candidate) && !also_not.contains(&candidate.as_str()) {
-            return candidate;
-        }
-    }
+    support::fresh_word(rng, lits.all.iter(), also_not, |s| lits.is_fresh(s))
 }
 
-/// A fresh organization ID (`o-` and `[a-z0-9]+`), not the policy's; often near `o-abcdef1234`.
+/// A fresh organization ID, not the policy's.
 fn fresh_org(rng: &mut Rng, lits: &Literals) -> String {
-    loop {
-        let candidate = if rng.chance(1, 2) {
-            let keep = 1 + rng.below(10);
-            let mut s: String = "abcdef1234".chars().take(keep).collect();
-            if rng.chance(2, 3) {
-                s.push_str(&rng.string(ORG, 1, 3));
-            }
-            format!("o-{s}")
-        } else {
-            format!("o-{}", rng.string(ORG, 1, 12))
-        };
-        if lits.is_fresh(&candidate) {
-            return candidate;
-        }
-    }
+    support::fresh_org(rng, |s| lits.is_fresh(s))
 }
 
 /// A value the attacker chooses: anything, the policy's literals included.
@@ -520,10 +411,6 @@ fn mfa(
         4 | 5 => b.context("aws:MultiFactorAuthPresent", "false"),
         _ => b.context("aws:MultiFactorAuthPresent", chosen(rng, lits)),
     }
-}
-
-fn infer(arn: &str) -> Principal {
-    Principal::infer(arn).unwrap_or_else(|e| panic!("{arn}: {e}"))
 }
 
 /// One attacker request of the threat's class (threat model table; provenance rows).
