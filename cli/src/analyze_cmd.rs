@@ -27,6 +27,7 @@ fn too_large(path: &Path, size: usize, max: usize, what: &str, help: &str) -> St
         thousands(max)
     )
 }
+use crate::config::Config;
 use crate::Format;
 
 /// Arguments of `trustsim analyze`.
@@ -54,9 +55,29 @@ pub struct AnalyzeArgs {
     /// Output format (default: human on a terminal, json otherwise).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Exit with status 3 when a verdict at or above this level is found.
-    #[arg(long, value_enum, default_value = "exposed")]
-    pub fail_on: FailOn,
+    /// Exit with status 3 when a verdict at or above this level is found (default: exposed).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// An account in the owner's zone of trust (repeatable; comma lists accepted): its
+    /// principals are not third parties, and their trust is informational (`account-wide`).
+    #[arg(long = "trusted-account", value_delimiter = ',')]
+    pub trusted_accounts: Vec<String>,
+    /// The owner's organization (`o-...`), in the zone of trust.
+    #[arg(long)]
+    pub trusted_org: Option<String>,
+    /// The config file (default: the first `trustsim.toml` in the current directory or its
+    /// parents).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Read no config file.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// A previous JSON report: its findings do not fail the run while they stay as they were.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// Write this run's JSON report here, for a later `--baseline`.
+    #[arg(long)]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// `--input-kind`.
@@ -98,6 +119,16 @@ const INVALID: u8 = 1;
 const FOUND: u8 = 3;
 
 pub(crate) struct Role {
+    /// A stable identity: the role's ARN when the input gives it, else its source.
+    pub(crate) identity: String,
+    /// The kind of AWS-managed role it is, if any.
+    pub(crate) managed: Option<&'static trustsim_evaluator::knowledge::managed::ManagedRole>,
+    /// Findings the template accepts inline.
+    pub(crate) ignores: Vec<trustsim_evaluator::sources::InlineIgnore>,
+    /// Per threat: the principals of the statements that let the attacker in.
+    pub(crate) principals: Vec<Vec<String>>,
+    /// Per threat: what the result means for the run.
+    pub(crate) status: Vec<crate::triage::Status>,
     pub(crate) source: String,
     pub(crate) name: String,
     pub(crate) line: Option<usize>,
@@ -134,13 +165,91 @@ fn files(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
 
 /// Runs the command.
 pub fn run(args: &AnalyzeArgs) -> ExitCode {
-    if let Some(a) = &args.account {
+    let config = if args.no_config {
+        Config::default()
+    } else {
+        match crate::config::locate(args.config.as_deref()) {
+            Some(path) => match crate::config::load(&path) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("trustsim: error: {e}");
+                    return ExitCode::from(INVALID);
+                }
+            },
+            None => Config::default(),
+        }
+    };
+    let from_file = |what: &str| {
+        config
+            .path
+            .as_ref()
+            .map_or_else(|| what.to_owned(), |p| format!("{what} in {}", p.display()))
+    };
+    // Flags win over the file.
+    let account = args.account.clone().or_else(|| config.account.clone());
+    let partition = args.partition.clone().or_else(|| config.partition.clone());
+    let trusted_accounts: Vec<String> = if args.trusted_accounts.is_empty() {
+        config.trusted_accounts.clone()
+    } else {
+        args.trusted_accounts
+            .iter()
+            .map(|a| a.trim().to_owned())
+            .collect()
+    };
+    let trusted_org = args
+        .trusted_org
+        .clone()
+        .or_else(|| config.trusted_org.clone());
+    if let Some(a) = &account {
         if owner_from(Some(a), None).is_none() {
-            eprintln!("trustsim: error: --account `{a}` is not a 12-digit account ID");
+            let what = if args.account.is_some() {
+                "--account".to_owned()
+            } else {
+                from_file("account")
+            };
+            eprintln!("trustsim: error: {what} `{a}` is not a 12-digit account ID");
             return ExitCode::from(INVALID);
         }
     }
-    if let Some(p) = &args.partition {
+    for a in &trusted_accounts {
+        if owner_from(Some(a), None).is_none() {
+            let what = if args.trusted_accounts.is_empty() {
+                from_file("trusted_accounts")
+            } else {
+                "--trusted-account".to_owned()
+            };
+            eprintln!("trustsim: error: {what} `{a}` is not a 12-digit account ID");
+            return ExitCode::from(INVALID);
+        }
+    }
+    if let Some(o) = &trusted_org {
+        let body = o.strip_prefix("o-").unwrap_or("");
+        if body.len() < 10
+            || body.len() > 32
+            || !body
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            let what = if args.trusted_org.is_some() {
+                "--trusted-org".to_owned()
+            } else {
+                from_file("trusted_org")
+            };
+            eprintln!("trustsim: error: {what} `{o}` is not an organization ID\n  help: an organization ID is `o-` and 10 to 32 lower-case letters or digits (AWS Organizations API Reference, \"Organization\")");
+            return ExitCode::from(INVALID);
+        }
+    }
+    let baseline = match &args.baseline {
+        Some(p) => match crate::triage::Baseline::load(p) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("trustsim: error: {e}");
+                return ExitCode::from(INVALID);
+            }
+        },
+        None => None,
+    };
+    if let Some(p) = &partition {
         if !trustsim_evaluator::analysis::partition::is_known(p) {
             eprintln!(
                 "trustsim: error: --partition `{p}` is not a partition\n  help: one of {}",
@@ -229,7 +338,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                 continue;
             }
         }
-        let found = match sources::roles(kind, &value, &text, path, args.account.as_deref()) {
+        let found = match sources::roles(kind, &value, &text, path, account.as_deref()) {
             Ok(r) => r,
             Err(e) => {
                 errors.push(input_error(path, &e));
@@ -262,10 +371,12 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             if let Some(b) = &bar {
                 b.inc(1);
             }
-            let account = role.account.clone().or_else(|| args.account.clone());
+            let account = role.account.clone().or_else(|| account.clone());
             let options = AnalysisOptions {
                 account: account.clone(),
-                partition: role.partition.clone().or_else(|| args.partition.clone()),
+                partition: role.partition.clone().or_else(|| partition.clone()),
+                trusted_accounts: trusted_accounts.clone(),
+                trusted_org: trusted_org.clone(),
             };
             match TrustPolicy::from_value(&role.document) {
                 Ok(policy) => {
@@ -273,8 +384,29 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                     if let Some(w) = policy.quota_warning() {
                         notes.push(w.message.clone());
                     }
+                    let managed = role
+                        .path
+                        .as_deref()
+                        .and_then(trustsim_evaluator::knowledge::managed::managed_role);
+                    let mut analysis = analyze(&policy, &options);
+                    if managed.is_some() {
+                        // AWS writes these trust policies: no fix the owner could apply.
+                        for t in &mut analysis.threats {
+                            t.fix = None;
+                        }
+                    }
+                    let principals = analysis
+                        .threats
+                        .iter()
+                        .map(|t| letting_in(&policy, &t.statements))
+                        .collect();
                     Ok(Role {
-                        analysis: analyze(&policy, &options),
+                        identity: role.arn.clone().unwrap_or_else(|| role.source.clone()),
+                        managed,
+                        ignores: role.ignores,
+                        principals,
+                        status: Vec::new(),
+                        analysis,
                         document: role.document.clone(),
                         source: role.source,
                         name: role.name,
@@ -302,6 +434,18 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             Err(e) => errors.push(e),
         }
     }
+    let threshold = match args.fail_on.unwrap_or(FailOn::Exposed) {
+        FailOn::Exposed => Some(Verdict::Exposed),
+        FailOn::Partial => Some(Verdict::Inconclusive),
+        FailOn::Never => None,
+    };
+    let today = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| chrono::DateTime::from_timestamp(i64::try_from(d.as_secs()).ok()?, 0))
+        .map(|d| d.date_naive())
+        .unwrap_or_default();
+    let warnings = crate::triage::triage(&mut roles, &config, baseline.as_ref(), threshold, today);
     let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
         Format::Human
     } else {
@@ -320,61 +464,162 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             )
         ),
     };
+    if let Some(p) = &args.write_baseline {
+        let report = format!("{}\n", to_json(&roles, &errors));
+        if let Err(e) = std::fs::write(p, report) {
+            errors.push(format!("{}: cannot write the baseline: {e}", p.display()));
+        }
+    }
     for n in &notes {
         eprintln!("trustsim: note: {n}");
+    }
+    for w in &warnings {
+        eprintln!("trustsim: warning: {w}");
+    }
+    // Below the threshold an undecided threat is still worth a word: it is no proof.
+    for r in &roles {
+        for (t, s) in r.analysis.threats.iter().zip(&r.status) {
+            if t.verdict == Verdict::Inconclusive && *s == crate::triage::Status::Below {
+                eprintln!(
+                    "trustsim: warning: {} ({}): {} is inconclusive: {}",
+                    r.name,
+                    r.source,
+                    t.threat.name(),
+                    t.explanation
+                );
+            }
+        }
     }
     for e in &errors {
         eprintln!("trustsim: error: {e}");
     }
+    if !errors.is_empty() {
+        eprintln!(
+            "trustsim: {} input error(s); every other input was analysed",
+            errors.len()
+        );
+    }
     if written.is_err() {
         return ExitCode::from(INVALID);
     }
-    let threshold = match args.fail_on {
-        FailOn::Exposed => Some(Verdict::Exposed),
-        FailOn::Partial => Some(Verdict::Inconclusive),
-        FailOn::Never => None,
-    };
-    let found = threshold.is_some_and(|t| roles.iter().any(|r| r.analysis.worst() >= t));
-    // Below the threshold an undecided threat is still worth a word: it is no proof.
-    if !found {
-        for r in &roles {
-            for t in &r.analysis.threats {
-                if t.verdict == Verdict::Inconclusive {
-                    eprintln!(
-                        "trustsim: warning: {} ({}): {} is inconclusive: {}",
-                        r.name,
-                        r.source,
-                        t.threat.name(),
-                        t.explanation
-                    );
-                }
-            }
-        }
-    }
+    // Precedence (docs/cli.md, "Exit status"): a finding that fails the run gives 3 even when
+    // some inputs had errors (the errors are still counted on standard error); input errors
+    // alone give 1; a run with no input at all is an error, never a pass.
+    let found = roles
+        .iter()
+        .any(|r| r.status.contains(&crate::triage::Status::Fails));
     if found {
         ExitCode::from(FOUND)
-    } else if !errors.is_empty() {
+    } else if !errors.is_empty() || (roles.is_empty() && notes.is_empty()) {
         ExitCode::from(INVALID)
     } else {
         ExitCode::SUCCESS
     }
 }
 
+/// The principals of the statements that let the attacker in, as written (`*`, ARNs, service
+/// and provider names), each once.
+fn letting_in(policy: &TrustPolicy, statements: &[usize]) -> Vec<String> {
+    use trustsim_evaluator::PolicyPrincipal;
+    let mut out: Vec<String> = Vec::new();
+    for s in policy
+        .statements
+        .iter()
+        .filter(|s| statements.contains(&s.index))
+    {
+        for p in &s.principals {
+            let text = match &p.principal {
+                PolicyPrincipal::Everyone => "*".to_owned(),
+                PolicyPrincipal::Iam(id) => id.to_string(),
+                PolicyPrincipal::UniqueId(x)
+                | PolicyPrincipal::Service(x)
+                | PolicyPrincipal::Federated(x)
+                | PolicyPrincipal::CanonicalUser(x) => x.clone(),
+            };
+            if !out.contains(&text) {
+                out.push(text);
+            }
+        }
+    }
+    out
+}
+
 fn to_json(roles: &[Role], errors: &[String]) -> Value {
+    let summary = Summary::of(roles);
     json!({
-        "roles": roles.iter().map(|r| json!({
-            "source": r.source,
-            "role": r.name,
-            "account": r.account,
-            "line": r.line,
-            "threats": r.analysis.threats_json(),
-            "notes": r.notes.iter().chain(&r.analysis.notes).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
+        "roles": roles.iter().map(|r| {
+            let mut threats = r.analysis.threats_json();
+            if let Some(list) = threats.as_array_mut() {
+                for (k, t) in list.iter_mut().enumerate() {
+                    let Some(obj) = t.as_object_mut() else { continue };
+                    let (status, suppressed, informational) = r
+                        .status
+                        .get(k)
+                        .map_or((Value::Null, Value::Null, Value::Null), crate::triage::status_json);
+                    obj.insert("principals".to_owned(), json!(r.principals.get(k)));
+                    obj.insert("status".to_owned(), status);
+                    obj.insert("suppressed".to_owned(), suppressed);
+                    obj.insert("informational".to_owned(), informational);
+                }
+            }
+            json!({
+                "source": r.source,
+                "identity": r.identity,
+                "role": r.name,
+                "account": r.account,
+                "line": r.line,
+                "aws_managed": r.managed.map(|m| json!({"kind": m.kind, "why": m.why, "citation": m.citation})),
+                "threats": threats,
+                "notes": r.notes.iter().chain(&r.analysis.notes).collect::<Vec<_>>(),
+            })
+        }).collect::<Vec<_>>(),
         "errors": errors,
+        "summary": {
+            "roles": summary.roles,
+            "roles_with_findings": summary.roles_failing,
+            "findings": summary.failing,
+            "below_threshold": summary.below,
+            "informational": summary.informational,
+            "suppressed": summary.suppressed,
+        },
     })
 }
 
+/// Counts of a run, for the human summary and the JSON `summary`.
+pub(crate) struct Summary {
+    pub(crate) roles: usize,
+    pub(crate) roles_failing: usize,
+    pub(crate) failing: usize,
+    pub(crate) below: usize,
+    pub(crate) informational: usize,
+    pub(crate) suppressed: usize,
+}
+
+impl Summary {
+    pub(crate) fn of(roles: &[Role]) -> Self {
+        use crate::triage::Status;
+        let count = |f: &dyn Fn(&Status) -> bool| -> usize {
+            roles
+                .iter()
+                .map(|r| r.status.iter().filter(|s| f(s)).count())
+                .sum()
+        };
+        Self {
+            roles: roles.len(),
+            roles_failing: roles
+                .iter()
+                .filter(|r| r.status.contains(&Status::Fails))
+                .count(),
+            failing: count(&|s| *s == Status::Fails),
+            below: count(&|s| *s == Status::Below),
+            informational: count(&|s| matches!(s, Status::Informational(_))),
+            suppressed: count(&|s| matches!(s, Status::Suppressed { .. })),
+        }
+    }
+}
+
 fn human(roles: &[Role], colour: bool) -> String {
+    use crate::triage::Status;
     use std::fmt::Write as _;
     let paint = |code: &str, t: &str| {
         if colour {
@@ -383,9 +628,21 @@ fn human(roles: &[Role], colour: bool) -> String {
             t.to_owned()
         }
     };
+    // Worst first: roles with failing findings, then those with findings below the threshold,
+    // then the rest, each group in input order.
+    let rank = |r: &Role| {
+        if r.status.contains(&Status::Fails) {
+            0
+        } else if r.status.contains(&Status::Below) {
+            1
+        } else {
+            2
+        }
+    };
+    let mut order: Vec<&Role> = roles.iter().collect();
+    order.sort_by_key(|r| rank(r));
     let mut s = String::new();
-    let mut counts = [0usize; 5];
-    for r in roles {
+    for r in order {
         let place = match r.line {
             Some(l) => format!("{}, line {l}", r.source),
             None => r.source.clone(),
@@ -394,28 +651,74 @@ fn human(roles: &[Role], colour: bool) -> String {
         for n in &r.notes {
             let _ = writeln!(s, "  {} {n}", paint("2", "note:"));
         }
-        let mut open: Vec<&trustsim_evaluator::ThreatResult> = r
+        if let Some(m) = r.managed {
+            let _ = writeln!(
+                s,
+                "  {} {}: {} ({})",
+                paint("36", "aws-managed"),
+                m.kind,
+                m.why,
+                m.citation
+            );
+        }
+        let mut open: Vec<(&trustsim_evaluator::ThreatResult, &Status)> = r
             .analysis
             .threats
             .iter()
-            .filter(|t| {
-                matches!(
-                    t.verdict,
-                    Verdict::Exposed | Verdict::Partial | Verdict::Inconclusive
-                )
-            })
+            .zip(&r.status)
+            .filter(|(_, st)| **st != Status::Quiet)
             .collect();
-        open.sort_by_key(|t| (std::cmp::Reverse(t.verdict), t.threat));
+        open.sort_by_key(|(t, st)| {
+            (
+                !matches!(st, Status::Fails | Status::Below),
+                std::cmp::Reverse(t.verdict),
+                t.threat,
+            )
+        });
         if open.is_empty() {
             let _ = writeln!(s, "  {} no threat gets in", paint("32", "ok"));
         }
-        for t in open {
+        for (t, st) in open {
+            match st {
+                Status::Suppressed { reason, by } => {
+                    let _ = writeln!(
+                        s,
+                        "  {}",
+                        paint(
+                            "2",
+                            &format!(
+                                "suppressed {} {}: {reason} ({by})",
+                                t.verdict.name(),
+                                t.threat.name()
+                            )
+                        )
+                    );
+                    continue;
+                }
+                Status::Informational(_) if r.managed.is_some() => {
+                    let _ = writeln!(
+                        s,
+                        "  {}",
+                        paint(
+                            "2",
+                            &format!(
+                                "informational {} {}: {}",
+                                t.verdict.name(),
+                                t.threat.name(),
+                                t.explanation
+                            )
+                        )
+                    );
+                    continue;
+                }
+                _ => {}
+            }
             let v = match t.verdict {
                 Verdict::Exposed => paint("31", "exposed"),
                 Verdict::Inconclusive => paint("35", "inconclusive"),
                 _ => paint("33", "partial"),
             };
-            let info = if t.threat.is_informational() {
+            let info = if matches!(st, Status::Informational(_)) {
                 " (informational)"
             } else {
                 ""
@@ -441,31 +744,23 @@ fn human(roles: &[Role], colour: bool) -> String {
                 }
             }
         }
-        for t in &r.analysis.threats {
-            let i = match t.verdict {
-                Verdict::Exposed => 0,
-                Verdict::Partial => 1,
-                Verdict::Inconclusive => 2,
-                Verdict::Restricted => 3,
-                Verdict::NotApplicable => 4,
-            };
-            if let Some(c) = counts.get_mut(i) {
-                *c += 1;
-            }
-        }
         for n in &r.analysis.notes {
             let _ = writeln!(s, "  {} {n}", paint("2", "note:"));
         }
     }
-    let _ = writeln!(
-        s,
-        "\n{} role(s): {} exposed, {} partial, {} inconclusive, {} restricted, {} not applicable (threat verdicts)",
-        roles.len(),
-        counts[0],
-        counts[1],
-        counts[2],
-        counts[3],
-        counts[4]
+    let sum = Summary::of(roles);
+    let mut line = format!(
+        "\n{} role(s): {} with findings, {} finding(s)",
+        sum.roles, sum.roles_failing, sum.failing
     );
+    if sum.below > 0 {
+        let _ = write!(line, "; {} below the --fail-on threshold", sum.below);
+    }
+    let _ = write!(
+        line,
+        "; {} informational; {} suppressed",
+        sum.informational, sum.suppressed
+    );
+    let _ = writeln!(s, "{line}");
     s
 }

@@ -4,12 +4,14 @@
 //! handed to the library crates. See `docs/cli.md`.
 
 mod analyze_cmd;
+mod config;
 mod context_arg;
 mod diff;
 mod eval_cmd;
 mod human;
 mod input;
 mod sarif;
+mod triage;
 
 use std::process::ExitCode;
 

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use trustsim_evaluator::{Threat, Verdict};
 
 use crate::analyze_cmd::Role;
+use crate::triage::Status;
 
 fn rule(threat: Threat) -> Value {
     let text = threat.rule();
@@ -35,18 +36,33 @@ pub fn log(roles: &[Role]) -> Value {
     let rules: Vec<Value> = Threat::ALL.iter().map(|t| rule(*t)).collect();
     let mut results = Vec::new();
     for r in roles {
-        for t in &r.analysis.threats {
+        for (k, t) in r.analysis.threats.iter().enumerate() {
             if !matches!(
                 t.verdict,
                 Verdict::Exposed | Verdict::Partial | Verdict::Inconclusive
             ) {
                 continue;
             }
+            let status = r.status.get(k).cloned().unwrap_or(Status::Quiet);
             let index = Threat::ALL.iter().position(|x| *x == t.threat).unwrap_or(0);
             let level = match t.verdict {
-                _ if t.threat.is_informational() => "note",
+                _ if matches!(status, Status::Informational(_)) => "note",
                 Verdict::Exposed => "error",
                 _ => "warning",
+            };
+            // A suppressed finding stays in the log with a suppression (SARIF 2.1.0, section
+            // 3.35 "suppression object"): `inSource` for an inline entry, `external` for the
+            // config file and the baseline. GitHub code scanning shows it as dismissed.
+            let suppressions = match &status {
+                Status::Suppressed { reason, by } => {
+                    let kind = if by.contains("#/") {
+                        "inSource"
+                    } else {
+                        "external"
+                    };
+                    json!([{"kind": kind, "status": "accepted", "justification": format!("{reason} ({by})")}])
+                }
+                _ => json!([]),
             };
             let mut text = format!(
                 "{} `{}`: {} ({})",
@@ -78,7 +94,11 @@ pub fn log(roles: &[Role]) -> Value {
                     "physicalLocation": physical,
                     "logicalLocations": [{"name": r.name, "fullyQualifiedName": r.source, "kind": "resource"}],
                 }],
-                "partialFingerprints": {"trustsimRole/v1": format!("{}:{}", r.source, t.threat.name())},
+                "partialFingerprints": {
+                    "trustsimRole/v1": format!("{}:{}", r.source, t.threat.name()),
+                    "trustsimRole/v2": format!("{}:{}", r.identity, t.threat.name()),
+                },
+                "suppressions": suppressions,
                 "properties": {
                     "verdict": t.verdict.name(),
                     "statements": t.statements,
@@ -87,6 +107,9 @@ pub fn log(roles: &[Role]) -> Value {
                     "fix": t.fix,
                     "exact": t.exact,
                     "account": r.account,
+                    "status": status.name(),
+                    "principals": r.principals.get(k),
+                    "informational": match &status { Status::Informational(w) => Some(w.clone()), _ => None },
                 },
             }));
         }

@@ -66,6 +66,22 @@ pub struct AnalysisOptions {
     /// unknown, the analysis tries `aws` and every partition the policy names, and reports the
     /// worst ([`partition::candidates`]).
     pub partition: Option<String>,
+    /// Accounts besides the owner's in the owner's zone of trust (`--trusted-account`, as in
+    /// IAM Access Analyzer): a principal of one is not a third party, so `confused-deputy` does
+    /// not apply to it; it is reported under `account-wide` (informational).
+    pub trusted_accounts: Vec<String>,
+    /// The owner's organization (`--trusted-org`), in the zone of trust. A condition pinning
+    /// `aws:PrincipalOrgID` or `aws:SourceOrgID` to it restricts a statement to insiders (an
+    /// outsider's organization is a fresh value, never this literal).
+    pub trusted_org: Option<String>,
+}
+
+impl AnalysisOptions {
+    /// Is the account in the owner's zone of trust (the owner's own, or a trusted one)?
+    pub fn in_zone(&self, account: &str) -> bool {
+        self.account.as_deref() == Some(account)
+            || self.trusted_accounts.iter().any(|a| a == account)
+    }
 }
 
 /// The answer for one threat.

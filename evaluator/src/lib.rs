@@ -27,6 +27,7 @@ pub mod analysis;
 pub mod eval;
 pub mod facts;
 pub mod json;
+pub mod knowledge;
 pub mod limits;
 pub mod pointer;
 pub mod policy;

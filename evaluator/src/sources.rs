@@ -67,6 +67,91 @@ pub struct Role {
     pub document: Value,
     /// What could not be resolved.
     pub notes: Vec<String>,
+    /// The role's IAM path (`/aws-service-role/ecs.amazonaws.com/`), when the input says.
+    pub path: Option<String>,
+    /// The role's ARN, when the input says (account exports, Terraform state).
+    pub arn: Option<String>,
+    /// Findings the template itself accepts (CloudFormation `Metadata: {trustsim: {ignore:
+    /// [...]}}` on the role resource).
+    pub ignores: Vec<InlineIgnore>,
+}
+
+/// A finding that a template accepts inline: `Metadata: {trustsim: {ignore: [{threat: ...,
+/// reason: ...}]}}` on a CloudFormation role resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InlineIgnore {
+    /// The threat's stable name.
+    pub threat: String,
+    /// Why it is accepted (required).
+    pub reason: String,
+    /// Where the entry is (`/Resources/Role/Metadata/trustsim/ignore/0`).
+    pub pointer: String,
+}
+
+/// Reads `Metadata.trustsim.ignore` of a CloudFormation resource.
+fn inline_ignores(resource: &Value, at: &Pointer) -> Result<Vec<InlineIgnore>, PolicyError> {
+    let Some(meta) = resource.get("Metadata").and_then(|m| m.get("trustsim")) else {
+        return Ok(Vec::new());
+    };
+    let at = at.key("Metadata").key("trustsim");
+    let obj = meta.as_object().ok_or_else(|| {
+        PolicyError::new(at.clone(), "`Metadata.trustsim` must be an object")
+            .help("write `trustsim: {ignore: [{threat: confused-deputy, reason: ...}]}`")
+    })?;
+    if let Some(k) = obj.keys().find(|k| *k != "ignore") {
+        return Err(
+            PolicyError::new(at.key(k), format!("`{k}` is not a trustsim setting"))
+                .help("the only inline setting is `ignore`, a list of `{threat, reason}`"),
+        );
+    }
+    let list = match obj.get("ignore") {
+        None => return Ok(Vec::new()),
+        Some(Value::Array(l)) => l,
+        Some(_) => {
+            return Err(
+                PolicyError::new(at.key("ignore"), "`ignore` must be a list")
+                    .help("write `ignore: [{threat: confused-deputy, reason: ...}]`"),
+            )
+        }
+    };
+    let mut out = Vec::new();
+    for (i, entry) in list.iter().enumerate() {
+        let p = at.key("ignore").index(i);
+        let field = |name: &str| entry.get(name).and_then(Value::as_str).map(str::to_owned);
+        if let Some(k) = entry
+            .as_object()
+            .and_then(|o| o.keys().find(|k| *k != "threat" && *k != "reason"))
+        {
+            return Err(PolicyError::new(
+                p.key(k),
+                format!("`{k}` is not a field of an ignore entry"),
+            )
+            .help("an inline ignore entry has `threat` and `reason`"));
+        }
+        let threat = field("threat").ok_or_else(|| {
+            PolicyError::new(p.key("threat"), "an ignore entry needs `threat`")
+                .help("one of public, forged-service, confused-deputy, federated, account-wide")
+        })?;
+        if crate::analysis::Threat::from_name(&threat).is_none() {
+            return Err(
+                PolicyError::new(p.key("threat"), format!("`{threat}` is not a threat")).help(
+                    "one of public, forged-service, confused-deputy, federated, account-wide",
+                ),
+            );
+        }
+        let reason = field("reason")
+            .filter(|r| !r.trim().is_empty())
+            .ok_or_else(|| {
+                PolicyError::new(p.key("reason"), "an ignore entry needs a `reason`")
+                    .help("say why the finding is accepted; it is shown beside the finding")
+            })?;
+        out.push(InlineIgnore {
+            threat,
+            reason,
+            pointer: p.as_str().to_owned(),
+        });
+    }
+    Ok(out)
 }
 
 /// Reads a file's text as a JSON or YAML value. YAML short-form tags become their long forms
@@ -358,6 +443,9 @@ pub fn roles(
             partition: None,
             document: value.clone(),
             notes: Vec::new(),
+            path: None,
+            arn: None,
+            ignores: Vec::new(),
         }]),
         InputKind::CloudFormation => cloudformation(value, text, &file, owner),
         InputKind::Terraform => terraform(value, text, &file, owner),
@@ -685,7 +773,17 @@ fn cloudformation(
             })?;
         }
         repair_principals(&mut document, owner);
+        let at = Pointer::root().key("Resources").key(name);
+        let ignores = inline_ignores(resource, &at)?;
+        let path = resource
+            .get("Properties")
+            .and_then(|p| p.get("Path"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         out.push(Role {
+            path,
+            arn: None,
+            ignores,
             name: name.clone(),
             source: format!(
                 "{file}#{}",
@@ -792,7 +890,18 @@ fn terraform(
                 vec!["assume_role_policy is not known until apply".to_owned()],
             ),
         };
+        let path = values
+            .get("path")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| {
+                arn.as_deref()
+                    .and_then(crate::knowledge::managed::path_of_arn)
+            });
         out.push(Role {
+            path,
+            arn: arn.clone(),
+            ignores: Vec::new(),
             name: address.clone(),
             source: format!("{file}#{address}"),
             line: line_of(text, &format!("\"{address}\"")),
@@ -912,6 +1021,11 @@ fn account_export(value: &Value, text: &str, file: &str) -> Result<Vec<Role>, Po
                 .help("each entry of `RoleDetailList` has its trust policy in `AssumeRolePolicyDocument`, as `aws iam get-account-authorization-details` writes it"))
             }
         };
+        let path = role
+            .get("Path")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| arn.and_then(crate::knowledge::managed::path_of_arn));
         out.push(Role {
             name: name.clone(),
             source: format!("{file}#{}", at.as_str()),
@@ -920,6 +1034,9 @@ fn account_export(value: &Value, text: &str, file: &str) -> Result<Vec<Role>, Po
             partition: arn.and_then(crate::analysis::partition::of_arn),
             document,
             notes: Vec::new(),
+            path,
+            arn: arn.map(str::to_owned),
+            ignores: Vec::new(),
         });
     }
     Ok(out)

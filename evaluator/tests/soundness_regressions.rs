@@ -23,6 +23,7 @@ fn options(partition: Option<&str>) -> AnalysisOptions {
     AnalysisOptions {
         account: Some(OWNER.to_owned()),
         partition: partition.map(str::to_owned),
+        ..Default::default()
     }
 }
 

@@ -111,6 +111,7 @@ fn opts(partition: &str) -> AnalysisOptions {
     AnalysisOptions {
         account: Some(OWNER.to_owned()),
         partition: (partition != "aws").then(|| partition.to_owned()),
+        ..Default::default()
     }
 }
 

@@ -29,6 +29,7 @@ pub(crate) fn scenarios(
             policy,
             owner: options.account.as_deref(),
             partition: p,
+            options,
         };
         let mut found = Scenarios::default();
         for s in policy

@@ -91,6 +91,8 @@ pub(crate) struct ScenarioContext<'a> {
     pub(crate) policy: &'a TrustPolicy,
     pub(crate) owner: Option<&'a str>,
     pub(crate) partition: &'a str,
+    /// The options, for the zone of trust.
+    pub(crate) options: &'a AnalysisOptions,
 }
 
 /// The scenarios found so far, each with the statements that trust its caller, and the trusted

@@ -11,6 +11,7 @@ use crate::analysis::search::{Caller, Scenario};
 use crate::analysis::{AnalysisOptions, Threat};
 use crate::policy::{PolicyPrincipal, Statement};
 use crate::principal::IamKind;
+use crate::request::Principal;
 
 pub(crate) struct AccountWide;
 
@@ -58,17 +59,43 @@ impl ThreatModel for AccountWide {
         index: usize,
         out: &mut Scenarios,
     ) {
-        if let PolicyPrincipal::Iam(id) = principal {
-            if id.kind == IamKind::Account {
-                let label = format!("any principal of account {}", id.account);
+        let PolicyPrincipal::Iam(id) = principal else {
+            return;
+        };
+        let partition = id.partition.as_deref().unwrap_or(cx.partition);
+        let zone = if cx.owner != Some(id.account.as_str()) && cx.options.in_zone(&id.account) {
+            " (in your zone of trust)"
+        } else {
+            ""
+        };
+        match &id.kind {
+            IamKind::Account => {
+                let label = format!("any principal of account {}{zone}", id.account);
                 let caller = Caller::FromPrincipalArn(iam_callers(
-                    id.partition.as_deref().unwrap_or(cx.partition),
+                    partition,
                     &id.account,
                     &["role", "user"],
                     "{id}",
                 ));
                 out.add(Scenario::new(Threat::AccountWide, label, caller), index);
             }
+            // A principal of a trusted account of the zone is no third party: its trust is
+            // reported here instead of under `confused-deputy`.
+            _ if !zone.is_empty() => {
+                let label = format!("{id}{zone}");
+                let caller = match &id.kind {
+                    IamKind::Role { name, .. } => match Principal::infer(&format!(
+                        "arn:{partition}:sts::{}:assumed-role/{name}/session",
+                        id.account
+                    )) {
+                        Ok(p) => Caller::Fixed(p),
+                        Err(_) => return,
+                    },
+                    _ => Caller::Fixed(Principal::Aws(id.clone())),
+                };
+                out.add(Scenario::new(Threat::AccountWide, label, caller), index);
+            }
+            _ => {}
         }
     }
 

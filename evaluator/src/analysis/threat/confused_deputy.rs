@@ -66,6 +66,11 @@ impl ThreatModel for ConfusedDeputy {
         match principal {
             PolicyPrincipal::Everyone => {
                 for account in pinned_accounts(cx.policy, cx.owner) {
+                    // An account of the zone of trust is no third party (its trust is
+                    // reported under `account-wide`).
+                    if cx.options.in_zone(&account) {
+                        continue;
+                    }
                     let label = format!(
                         "a principal of account {account} (through \"*\") acting for another customer"
                     );
@@ -78,7 +83,7 @@ impl ThreatModel for ConfusedDeputy {
                     out.add(Scenario::new(Threat::ConfusedDeputy, label, caller), index);
                 }
             }
-            PolicyPrincipal::Iam(id) if Some(id.account.as_str()) != cx.owner => {
+            PolicyPrincipal::Iam(id) if !cx.options.in_zone(&id.account) => {
                 let label = format!("the third party {id} acting for another customer");
                 let partition = id.partition.as_deref().unwrap_or(cx.partition);
                 let caller = match &id.kind {
