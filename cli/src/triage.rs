@@ -246,6 +246,10 @@ pub fn triage(
                 status.push(Status::Informational(t.threat.name().to_owned()));
                 continue;
             }
+            if let Some(why) = &t.informational {
+                status.push(Status::Informational(why.clone()));
+                continue;
+            }
             let mut decided: Option<Status> = None;
             for (i, e) in config.ignore.iter().enumerate() {
                 if e.threat != t.threat.name() || !matches_role(e, role) {

@@ -104,6 +104,9 @@ pub struct ThreatResult {
     pub fix: Option<Value>,
     /// False when a search bound was reached or a policy variable made candidates approximate.
     pub exact: bool,
+    /// Set when the finding is informational although its threat is not (`provider-wide`:
+    /// the owner's own SAML identity provider): reported, never failing a run, no fix.
+    pub informational: Option<String>,
 }
 
 /// The analysis of one trust policy.
@@ -142,7 +145,7 @@ impl Analysis {
     pub fn worst(&self) -> Verdict {
         self.threats
             .iter()
-            .filter(|t| !t.threat.is_informational())
+            .filter(|t| !t.threat.is_informational() && t.informational.is_none())
             .map(|t| t.verdict)
             .max()
             .unwrap_or(Verdict::NotApplicable)
@@ -163,6 +166,7 @@ impl Analysis {
                         "residual": t.residual,
                         "fix": t.fix,
                         "exact": t.exact,
+                        "informational": t.informational,
                     })
                 })
                 .collect(),
@@ -177,7 +181,7 @@ pub fn analyze(policy: &TrustPolicy, options: &AnalysisOptions) -> Analysis {
         .map(|t| analyze_threat(policy, *t, options))
         .collect();
     for t in &mut threats {
-        if matches!(t.verdict, Verdict::Exposed | Verdict::Partial) {
+        if matches!(t.verdict, Verdict::Exposed | Verdict::Partial) && t.informational.is_none() {
             t.fix = fix::propose(policy, t.threat, options)
                 .filter(|candidate| fix_is_proven(candidate, t.threat, options));
         }
@@ -224,6 +228,14 @@ pub fn analyze_threat(
     threat: Threat,
     options: &AnalysisOptions,
 ) -> ThreatResult {
+    let mut result = search_threat(policy, threat, options);
+    threat.model().qualify(policy, options, &mut result);
+    result
+}
+
+/// The search's answer for one threat, before the threat qualifies it with what it knows of
+/// the trusted parties.
+fn search_threat(policy: &TrustPolicy, threat: Threat, options: &AnalysisOptions) -> ThreatResult {
     let (scenarios, passed_roles) = scenario::scenarios(policy, threat, options);
     let mut result = ThreatResult {
         threat,
@@ -234,6 +246,7 @@ pub fn analyze_threat(
         residual: None,
         fix: None,
         exact: true,
+        informational: None,
     };
     if scenarios.is_empty() && !passed_roles.is_empty() {
         let names: Vec<&str> = passed_roles.iter().map(|(n, _)| n.as_str()).collect();

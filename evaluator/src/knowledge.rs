@@ -4,8 +4,10 @@
 //!
 //! - [`managed`]: roles whose trust policy AWS writes and owns (service-linked, IAM Identity
 //!   Center).
+//! - [`providers`]: identity providers by who can obtain a token (public, tenant, owner-run).
 
 pub mod managed;
+pub mod providers;
 
 /// The rows of a table: lines that are not blank and not `#` comments, split at tabs, the
 /// header line (the first row) left out. Every row has as many columns as the header; a table

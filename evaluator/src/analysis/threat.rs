@@ -159,6 +159,14 @@ pub(crate) trait ThreatModel: Sync {
     /// Cases of this policy the threat's model does not cover: reasons that a search which finds
     /// nothing is no proof (the verdict is then `inconclusive`).
     fn uncovered(&self, policy: &TrustPolicy, scenarios: &[Scenario]) -> Vec<&'static str>;
+    /// Qualifies the search's result with what the threat knows of the trusted parties (for
+    /// `federated`, the provider table: a tenant's issuer, the owner's SAML provider).
+    fn qualify(
+        &self,
+        policy: &TrustPolicy,
+        options: &AnalysisOptions,
+        result: &mut super::ThreatResult,
+    );
     /// The patch of one Allow statement (`raw` as written, `parsed` as read).
     fn patch(&self, raw: &Value, parsed: &Statement, options: &AnalysisOptions) -> Patch;
 }

@@ -111,6 +111,14 @@ impl ThreatModel for AccountWide {
         Vec::new()
     }
 
+    fn qualify(
+        &self,
+        _policy: &crate::policy::TrustPolicy,
+        _options: &AnalysisOptions,
+        _result: &mut crate::analysis::ThreatResult,
+    ) {
+    }
+
     fn patch(&self, _raw: &Value, _parsed: &Statement, _options: &AnalysisOptions) -> Patch {
         Patch::Refuse
     }

@@ -128,6 +128,14 @@ impl ThreatModel for ConfusedDeputy {
     }
 
     /// `StringEquals sts:ExternalId <placeholder>` on the statements that trust a third party.
+    fn qualify(
+        &self,
+        _policy: &crate::policy::TrustPolicy,
+        _options: &AnalysisOptions,
+        _result: &mut crate::analysis::ThreatResult,
+    ) {
+    }
+
     fn patch(&self, raw: &Value, parsed: &Statement, options: &AnalysisOptions) -> Patch {
         let owner = options.account.as_ref();
         let third_party = |kind: &str, value: &str| {

@@ -180,6 +180,90 @@ impl ThreatModel for Federated {
         add
     }
 
+    /// The provider table (`knowledge::providers`): the owner's own SAML provider makes the
+    /// finding informational (`provider-wide`); an issuer scoped to one tenant lets in only
+    /// the identities that tenant admits (`partial`, with who in the residual); an issuer the
+    /// table does not know is analysed as public, and the explanation says so.
+    fn qualify(
+        &self,
+        policy: &crate::policy::TrustPolicy,
+        options: &AnalysisOptions,
+        result: &mut crate::analysis::ThreatResult,
+    ) {
+        use crate::analysis::Verdict;
+        use crate::knowledge::providers::{classify, Class};
+        if !matches!(result.verdict, Verdict::Exposed | Verdict::Partial) {
+            return;
+        }
+        let mut named: Vec<&str> = Vec::new();
+        let mut everyone = false;
+        for s in policy
+            .statements
+            .iter()
+            .filter(|s| result.statements.contains(&s.index))
+        {
+            for p in &s.principals {
+                match &p.principal {
+                    PolicyPrincipal::Federated(n) => named.push(n),
+                    PolicyPrincipal::Everyone => everyone = true,
+                    _ => {}
+                }
+            }
+        }
+        if everyone || named.is_empty() {
+            return;
+        }
+        let rows: Vec<_> = named.iter().map(|n| (*n, classify(n))).collect();
+        let own_saml = |n: &str| n.split(':').nth(4).is_some_and(|a| options.in_zone(a));
+        if rows
+            .iter()
+            .all(|(n, r)| r.is_some_and(|r| r.class == Class::OwnerRun) && own_saml(n))
+        {
+            let cite = rows
+                .first()
+                .and_then(|(_, r)| *r)
+                .map_or("", |r| r.citation);
+            result.informational = Some(format!(
+                "provider-wide: any user that your own SAML identity provider assigns to this role; who that is is decided in the identity provider ({cite})"
+            ));
+            result.fix = None;
+            return;
+        }
+        let unknown: Vec<&str> = rows
+            .iter()
+            .filter(|(_, r)| r.is_none())
+            .map(|(n, _)| *n)
+            .collect();
+        if !unknown.is_empty() {
+            result.explanation.push_str(&format!(
+                "; the issuer of {} is not in trustsim's provider table, so anyone is assumed able to get a token from it",
+                unknown.join(", ")
+            ));
+            return;
+        }
+        if rows
+            .iter()
+            .all(|(_, r)| r.is_some_and(|r| r.class == Class::Tenant))
+        {
+            let who: Vec<String> = rows
+                .iter()
+                .filter_map(|(n, r)| r.map(|r| format!("{}: {}", n, r.inside)))
+                .collect();
+            let scope = format!(
+                "only identities that the issuer's own tenant gives tokens to ({})",
+                who.join("; ")
+            );
+            result.verdict = Verdict::Partial;
+            result.residual = Some(match result.residual.take() {
+                Some(r) => format!("{scope}; and {r}"),
+                None => scope,
+            });
+            result
+                .explanation
+                .push_str("; the issuer is scoped to one tenant, not the open internet");
+        }
+    }
+
     /// `aud` and `sub` conditions for each trusted provider (`fix::federated_conditions`).
     fn patch(&self, raw: &Value, _parsed: &Statement, _options: &AnalysisOptions) -> Patch {
         let (target, rest) = fix::split(raw, |kind, _| kind == "Federated");

@@ -168,6 +168,14 @@ impl ThreatModel for ForgedService {
     }
 
     /// `StringEquals aws:SourceAccount <owner>` on the statements that trust a service.
+    fn qualify(
+        &self,
+        _policy: &crate::policy::TrustPolicy,
+        _options: &AnalysisOptions,
+        _result: &mut crate::analysis::ThreatResult,
+    ) {
+    }
+
     fn patch(&self, raw: &Value, _parsed: &Statement, options: &AnalysisOptions) -> Patch {
         let (target, rest) = fix::split(raw, |kind, _| kind == "Service");
         match target {

@@ -92,6 +92,14 @@ impl ThreatModel for Public {
     }
 
     /// `"*"` replaced by the owner's account root, only when the owner is known.
+    fn qualify(
+        &self,
+        _policy: &crate::policy::TrustPolicy,
+        _options: &AnalysisOptions,
+        _result: &mut crate::analysis::ThreatResult,
+    ) {
+    }
+
     fn patch(&self, raw: &Value, parsed: &Statement, options: &AnalysisOptions) -> Patch {
         let everyone = parsed
             .principals
