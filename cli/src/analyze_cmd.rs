@@ -504,13 +504,13 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
     }
     // Precedence (docs/cli.md, "Exit status"): a finding that fails the run gives 3 even when
     // some inputs had errors (the errors are still counted on standard error); input errors
-    // alone give 1; a run with no input at all is an error, never a pass.
+    // alone give 1 (a path that names nothing is one).
     let found = roles
         .iter()
         .any(|r| r.status.contains(&crate::triage::Status::Fails));
     if found {
         ExitCode::from(FOUND)
-    } else if !errors.is_empty() || (roles.is_empty() && notes.is_empty()) {
+    } else if !errors.is_empty() {
         ExitCode::from(INVALID)
     } else {
         ExitCode::SUCCESS

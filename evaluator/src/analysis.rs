@@ -256,6 +256,18 @@ fn search_threat(policy: &TrustPolicy, threat: Threat, options: &AnalysisOptions
             "{} assumes a role only for a principal that passed it with iam:PassRole, which must be in the role's own account, so another account cannot direct it to this role",
             names.join(", ")
         );
+        let hardening: Vec<String> = names
+            .iter()
+            .filter_map(|n| crate::knowledge::services::requires_pass_role(n))
+            .filter(|s| s.hardening)
+            .map(|s| format!("{} ({})", s.principal, s.citation))
+            .collect();
+        if !hardening.is_empty() {
+            result.explanation.push_str(&format!(
+                "; hardening: AWS still recommends aws:SourceAccount or aws:SourceArn in the trust policy of {}",
+                hardening.join(", ")
+            ));
+        }
         return result;
     }
     if scenarios.is_empty() {

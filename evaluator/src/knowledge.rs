@@ -4,10 +4,13 @@
 //!
 //! - [`managed`]: roles whose trust policy AWS writes and owns (service-linked, IAM Identity
 //!   Center).
+//! - [`services`]: services by how they come to assume a role (after `iam:PassRole`, or for
+//!   any account that configures them).
 //! - [`providers`]: identity providers by who can obtain a token (public, tenant, owner-run).
 
 pub mod managed;
 pub mod providers;
+pub mod services;
 
 /// The rows of a table: lines that are not blank and not `#` comments, split at tabs, the
 /// header line (the first row) left out. Every row has as many columns as the header; a table

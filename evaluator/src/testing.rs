@@ -74,9 +74,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, Test
 use serde_json::{json, Map, Value};
 use trustsim_conditions::{Family, Pattern, Values};
 
-use crate::analysis::provenance::{
-    self, Kind, REGIONS, SERVICES_REQUIRING_PASS_ROLE, SERVICES_SENDING_SOURCE_KEYS,
-};
+use crate::analysis::provenance::{self, Kind, REGIONS, SERVICES_SENDING_SOURCE_KEYS};
 use crate::analysis::{analyze_threat, AnalysisOptions, Threat, Verdict};
 use crate::eval::{decide, evaluate, Decision};
 use crate::policy::{Effect, PolicyPrincipal, TrustPolicy};

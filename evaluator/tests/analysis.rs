@@ -607,7 +607,9 @@ fn cognito_and_eks() {
             pod(json!({"StringEquals": {format!("{eks}:aud"): "sts.amazonaws.com"}})),
             Threat::Federated
         ),
-        Verdict::Exposed
+        // An EKS cluster's issuer is scoped to the cluster (evaluator/data/identity_providers.tsv):
+        // any pod with a service account there gets in, not the whole internet.
+        Verdict::Partial
     );
     assert_eq!(
         verdict(
@@ -623,7 +625,7 @@ fn cognito_and_eks() {
             pod(json!({"StringLike": {format!("{eks}:sub"): "system:serviceaccount:*:*"}})),
             Threat::Federated
         ),
-        Verdict::Exposed
+        Verdict::Partial
     );
 }
 
@@ -738,9 +740,10 @@ fn soundness_regressions_found_in_review() {
         ),
         Verdict::Exposed
     );
-    // S3-style source ARNs carry no account.
+    // S3-style source ARNs carry no account (AWS Config, a service any account configures,
+    // delivering to a bucket).
     let s3 = doc(
-        json!([{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole",
+        json!([{"Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"}, "Action": "sts:AssumeRole",
         "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::*"}}}]),
     );
     assert_ne!(verdict(s3, Threat::ForgedService), Verdict::Restricted);
@@ -757,7 +760,8 @@ fn soundness_regressions_found_in_review() {
         "Principal": {"Federated": format!("arn:aws:iam::111122223333:oidc-provider/{eks}")},
         "Condition": {"StringLike": {format!("{eks}:sub"): "system:serviceaccount:*:app"}}}]),
     );
-    assert_eq!(verdict(pod, Threat::Federated), Verdict::Exposed);
+    // Partial: only pods of that cluster (a tenant-scoped issuer) get in.
+    assert_eq!(verdict(pod, Threat::Federated), Verdict::Partial);
     // The attacker cannot go back in time.
     assert_eq!(
         verdict(

@@ -282,12 +282,9 @@ pub const SERVICES_SENDING_SOURCE_KEYS: &[&str] = &[
     "frauddetector.amazonaws.com",
 ];
 
-/// Services that assume a role only for a principal that passed it to them with `iam:PassRole`,
-/// which requires the role to be in the caller's own account: a forged request from another
-/// account cannot reach the role. Source: the seed article "Demystifying AWS' AssumeRole and
-/// sts:ExternalId" ("Certain AWS services, such as EC2 and Lambda, avoid this problem by requiring
-/// that the role belong to the same AWS account as the caller and that the caller have the
-/// iam:PassRole permission").
+/// The first two services of the table of services that assume a role only after
+/// `iam:PassRole` (`knowledge::services`, which the analysis reads).
+#[deprecated(note = "use trustsim_evaluator::knowledge::services::requires_pass_role")]
 pub const SERVICES_REQUIRING_PASS_ROLE: &[&str] = &["ec2.amazonaws.com", "lambda.amazonaws.com"];
 
 /// AWS Regions an attacker can pick (AWS General Reference, "AWS Regions"); patterns can only

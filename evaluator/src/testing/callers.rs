@@ -163,7 +163,7 @@ pub(super) fn forged_scenes(policy: &TrustPolicy, aim: &Aim) -> Vec<Scene> {
     let mut out = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for name in &aim.services {
-        if SERVICES_REQUIRING_PASS_ROLE.contains(&name.as_str()) {
+        if crate::knowledge::services::requires_pass_role(name).is_some() {
             continue;
         }
         seen.push(name.clone());
@@ -184,7 +184,9 @@ pub(super) fn forged_scenes(policy: &TrustPolicy, aim: &Aim) -> Vec<Scene> {
             .collect();
         names.extend(star_services().iter().map(|s| (*s).to_owned()));
         for name in names {
-            if SERVICES_REQUIRING_PASS_ROLE.contains(&name.as_str()) || seen.contains(&name) {
+            if crate::knowledge::services::requires_pass_role(&name).is_some()
+                || seen.contains(&name)
+            {
                 continue;
             }
             seen.push(name.clone());

@@ -104,7 +104,7 @@ impl ThreatModel for ForgedService {
                         names.push(n);
                     }
                 }
-                names.retain(|n| !provenance::SERVICES_REQUIRING_PASS_ROLE.contains(&n.as_str()));
+                names.retain(|n| crate::knowledge::services::requires_pass_role(n).is_none());
                 for name in names {
                     let label = format!(
                         "any AWS service through \"*\", e.g. {name} working for another account"
@@ -113,7 +113,7 @@ impl ThreatModel for ForgedService {
                 }
             }
             PolicyPrincipal::Service(name)
-                if provenance::SERVICES_REQUIRING_PASS_ROLE.contains(&name.as_str()) =>
+                if crate::knowledge::services::requires_pass_role(name).is_some() =>
             {
                 out.passed_roles.push((name.clone(), index));
             }
@@ -168,12 +168,42 @@ impl ThreatModel for ForgedService {
     }
 
     /// `StringEquals aws:SourceAccount <owner>` on the statements that trust a service.
+    /// A trusted service that the service table does not list is analysed as one any account
+    /// can configure; the explanation says so.
     fn qualify(
         &self,
-        _policy: &crate::policy::TrustPolicy,
+        policy: &crate::policy::TrustPolicy,
         _options: &AnalysisOptions,
-        _result: &mut crate::analysis::ThreatResult,
+        result: &mut crate::analysis::ThreatResult,
     ) {
+        if !matches!(
+            result.verdict,
+            crate::analysis::Verdict::Exposed | crate::analysis::Verdict::Partial
+        ) {
+            return;
+        }
+        let mut unknown: Vec<&str> = Vec::new();
+        for s in policy
+            .statements
+            .iter()
+            .filter(|s| result.statements.contains(&s.index))
+        {
+            for p in &s.principals {
+                if let PolicyPrincipal::Service(n) = &p.principal {
+                    if crate::knowledge::services::service(n).is_none()
+                        && !unknown.contains(&n.as_str())
+                    {
+                        unknown.push(n);
+                    }
+                }
+            }
+        }
+        if !unknown.is_empty() {
+            result.explanation.push_str(&format!(
+                "; {} is not in trustsim's service table, so it is taken to act for any account that configures it",
+                unknown.join(", ")
+            ));
+        }
     }
 
     fn patch(&self, raw: &Value, _parsed: &Statement, options: &AnalysisOptions) -> Patch {
