@@ -389,6 +389,11 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                         .as_deref()
                         .and_then(trustsim_evaluator::knowledge::managed::managed_role);
                     let mut analysis = analyze(&policy, &options);
+                    // No internal placeholder reaches the user.
+                    for t in &mut analysis.threats {
+                        t.explanation = sources::in_words(&t.explanation);
+                        t.residual = t.residual.as_deref().map(sources::in_words);
+                    }
                     if managed.is_some() {
                         // AWS writes these trust policies: no fix the owner could apply.
                         for t in &mut analysis.threats {

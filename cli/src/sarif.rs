@@ -37,16 +37,19 @@ pub fn log(roles: &[Role]) -> Value {
     let mut results = Vec::new();
     for r in roles {
         for (k, t) in r.analysis.threats.iter().enumerate() {
-            if !matches!(
-                t.verdict,
-                Verdict::Exposed | Verdict::Partial | Verdict::Inconclusive
-            ) {
+            let hardening = t.verdict == Verdict::Restricted && t.informational.is_some();
+            if !hardening
+                && !matches!(
+                    t.verdict,
+                    Verdict::Exposed | Verdict::Partial | Verdict::Inconclusive
+                )
+            {
                 continue;
             }
             let status = r.status.get(k).cloned().unwrap_or(Status::Quiet);
             let index = Threat::ALL.iter().position(|x| *x == t.threat).unwrap_or(0);
             let level = match t.verdict {
-                _ if matches!(status, Status::Informational(_)) => "note",
+                _ if hardening || matches!(status, Status::Informational(_)) => "note",
                 Verdict::Exposed => "error",
                 _ => "warning",
             };

@@ -105,7 +105,9 @@ pub struct ThreatResult {
     /// False when a search bound was reached or a policy variable made candidates approximate.
     pub exact: bool,
     /// Set when the finding is informational although its threat is not (`provider-wide`:
-    /// the owner's own SAML identity provider): reported, never failing a run, no fix.
+    /// the owner's own SAML identity provider): reported, never failing a run, no fix. On a
+    /// `restricted` result: a hardening note (a PassRole service for which AWS still
+    /// recommends source conditions).
     pub informational: Option<String>,
 }
 
@@ -263,10 +265,13 @@ fn search_threat(policy: &TrustPolicy, threat: Threat, options: &AnalysisOptions
             .map(|s| format!("{} ({})", s.principal, s.citation))
             .collect();
         if !hardening.is_empty() {
-            result.explanation.push_str(&format!(
-                "; hardening: AWS still recommends aws:SourceAccount or aws:SourceArn in the trust policy of {}",
+            let note = format!(
+                "hardening: AWS still recommends aws:SourceAccount or aws:SourceArn in the trust policy of {}",
                 hardening.join(", ")
-            ));
+            );
+            result.explanation.push_str(&format!("; {note}"));
+            // Reported for information (SARIF level `note`); the verdict stays a proof.
+            result.informational = Some(note);
         }
         return result;
     }

@@ -651,6 +651,30 @@ fn text_of(v: &Value) -> String {
     }
 }
 
+/// The stand-in for a service principal that did not resolve.
+pub const UNRESOLVED_SERVICE: &str = "unresolved-service.amazonaws.com";
+/// The host of the stand-in for an identity provider that did not resolve.
+pub const UNRESOLVED_PROVIDER_HOST: &str = "unresolved.example.com";
+
+/// Text for the user with the stand-ins of unresolved principals said in words, so that no
+/// internal placeholder reaches an explanation or a residual.
+pub fn in_words(text: &str) -> String {
+    let mut out = text.replace(
+        UNRESOLVED_SERVICE,
+        "a service whose name the template leaves unresolved",
+    );
+    // `arn:<partition>:iam::<account>:oidc-provider/unresolved.example.com`
+    while let Some(end) = out.find(&format!("oidc-provider/{UNRESOLVED_PROVIDER_HOST}")) {
+        let start = out.get(..end).and_then(|h| h.rfind("arn:")).unwrap_or(end);
+        let stop = end + "oidc-provider/".len() + UNRESOLVED_PROVIDER_HOST.len();
+        out.replace_range(
+            start..stop,
+            "an identity provider the template leaves unresolved",
+        );
+    }
+    out
+}
+
 /// Principals that did not resolve become a role of the owner's account named after the
 /// reference, so the document stays a valid trust policy.
 fn repair_principals(doc: &mut Value, owner: Option<&str>) {
@@ -667,10 +691,10 @@ fn repair_principals(doc: &mut Value, owner: Option<&str>) {
         // A service or provider that did not resolve is kept as an explicit unknown one, so the
         // analysis still covers "some service" / "some provider" of the owner's choosing.
         for (kind, replacement) in [
-            ("Service", "unresolved-service.amazonaws.com".to_owned()),
+            ("Service", UNRESOLVED_SERVICE.to_owned()),
             (
                 "Federated",
-                format!("arn:aws:iam::{account}:oidc-provider/unresolved.example.com"),
+                format!("arn:aws:iam::{account}:oidc-provider/{UNRESOLVED_PROVIDER_HOST}"),
             ),
         ] {
             if let Some(v) = principal.get_mut(kind) {

@@ -51,6 +51,7 @@ fn every_service_row_gives_its_verdict() {
                     s.principal,
                     r.explanation
                 );
+                assert_eq!(r.informational.is_some(), s.hardening, "{}", s.principal);
             }
             services::Class::Configured => {
                 assert_eq!(
@@ -132,4 +133,17 @@ fn every_provider_row_gives_its_verdict() {
             }
         }
     }
+}
+
+#[test]
+fn placeholders_of_unresolved_principals_are_said_in_words() {
+    use trustsim_evaluator::sources::in_words;
+    let t = in_words(
+        "statement 0 lets in unresolved-service.amazonaws.com; any identity of arn:aws:iam::111122223333:oidc-provider/unresolved.example.com gets in",
+    );
+    assert_eq!(
+        t,
+        "statement 0 lets in a service whose name the template leaves unresolved; any identity of an identity provider the template leaves unresolved gets in"
+    );
+    assert!(!t.contains("unresolved-service") && !t.contains("example.com"));
 }
