@@ -373,3 +373,20 @@ fn config_file_errors_name_the_line_and_flags_win() {
     assert_eq!(code, Some(1));
     assert!(err.contains("--trusted-account `12`"), "{err}");
 }
+
+/// A folder of Terraform configuration never passes a gate with "0 roles": until `.tf` files are
+/// read, each one is an input error that says how to analyse the plan instead.
+#[test]
+fn terraform_configuration_is_never_silently_skipped() {
+    let dir = scratch("tf");
+    std::fs::write(dir.join("main.tf"), "resource \"aws_iam_role\" \"r\" {}\n").unwrap();
+    let d = dir.display().to_string();
+    let (code, out, err) = trustsim_in(&dir, &["analyze", &d, "--format", "json"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("main.tf: Terraform configuration (.tf) is not read yet"),
+        "{err}"
+    );
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["errors"].as_array().unwrap().len(), 1);
+}
