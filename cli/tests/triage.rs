@@ -390,3 +390,74 @@ fn terraform_configuration_is_never_silently_skipped() {
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["errors"].as_array().unwrap().len(), 1);
 }
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// CloudFormation evaluates `Conditions` from the parameters: with the CDK bootstrap template's
+/// defaults (`TrustedAccounts: ''`), `HasTrustedAccounts` is false and its `Fn::If` removes the
+/// cross-account statement, so all five roles are analysed (AWS CloudFormation User Guide,
+/// "Condition functions" and "Pseudo parameters reference", `AWS::NoValue`).
+#[test]
+fn the_cdk_bootstrap_template_is_read_as_cloudformation_deploys_it() {
+    let dir = scratch("cdk");
+    let t = fixture("cdk-bootstrap/bootstrap-template.yaml");
+    let (code, out, err) = trustsim_in(
+        &dir,
+        &[
+            "analyze",
+            &t,
+            "--account",
+            "111122223333",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert!(report["errors"].as_array().unwrap().is_empty(), "{err}");
+    assert_eq!(report["roles"].as_array().unwrap().len(), 5);
+    assert!(with_status(&report, "fails").is_empty());
+}
+
+/// A branch chosen by a condition the defaults decide is the one deployed: here the open one.
+#[test]
+fn conditions_decide_fn_if_from_the_parameter_defaults() {
+    let dir = scratch("cond");
+    let t = dir.join("template.yaml");
+    std::fs::write(
+        &t,
+        "Parameters:\n  Env:\n    Type: String\n    Default: dev\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\n  IsDev: !Not [!Condition IsProd]\nResources:\n  AppRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: !If [IsProd, {AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:role/deployer'}, {AWS: '*'}]\n            Action: sts:AssumeRole\n  DevOnly:\n    Type: AWS::IAM::Role\n    Condition: IsProd\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: {AWS: '*'}\n            Action: sts:AssumeRole\n",
+    )
+    .unwrap();
+    let (code, out, err) = trustsim_in(
+        &dir,
+        &[
+            "analyze",
+            t.to_str().unwrap(),
+            "--account",
+            "111122223333",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, Some(3), "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let fails = with_status(&report, "fails");
+    // "*" (the branch deployed under `Env: dev`) lets in every account, and every service.
+    assert!(
+        fails.contains(&("AppRole".to_owned(), "public".to_owned())),
+        "{fails:?}"
+    );
+    assert!(fails.iter().all(|(r, _)| r == "AppRole"), "{fails:?}");
+    // The role whose condition is false is not deployed, and a note says so.
+    assert!(
+        err.contains("not deployed: its condition `IsProd` is false"),
+        "{err}"
+    );
+}

@@ -473,8 +473,26 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
 
 struct Cfn<'a> {
     params: &'a Map<String, Value>,
+    /// The template's `Conditions`.
+    conditions: &'a Map<String, Value>,
     owner: Option<&'a str>,
     notes: Vec<String>,
+    /// Nesting of condition references being evaluated (a cycle stops at [`MAX_CONDITION_DEPTH`]).
+    depth: usize,
+}
+
+/// Deepest chain of `Condition` references evaluated (CloudFormation rejects cycles; a template
+/// that has one gets an unknown value, not a hang).
+const MAX_CONDITION_DEPTH: usize = 32;
+
+/// Does a resolved value hold a value that is not known?
+fn has_unresolved(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.contains("<unresolved"),
+        Value::Array(items) => items.iter().any(has_unresolved),
+        Value::Object(m) => m.values().any(has_unresolved),
+        _ => false,
+    }
 }
 
 fn placeholder(what: &str) -> String {
@@ -482,6 +500,87 @@ fn placeholder(what: &str) -> String {
 }
 
 impl Cfn<'_> {
+    /// The value of a named condition under the parameters' defaults, when it is known
+    /// (AWS CloudFormation User Guide, "Conditions syntax" and "Condition functions":
+    /// `Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`).
+    fn condition(&mut self, name: &str) -> Option<bool> {
+        if self.depth >= MAX_CONDITION_DEPTH {
+            return None;
+        }
+        let expr = self.conditions.get(name)?;
+        self.depth += 1;
+        let r = self.truth(expr);
+        self.depth -= 1;
+        r
+    }
+
+    fn truth(&mut self, v: &Value) -> Option<bool> {
+        let Value::Object(m) = v else {
+            return None;
+        };
+        if m.len() != 1 {
+            return None;
+        }
+        let (k, a) = m.iter().next()?;
+        match k.as_str() {
+            "Condition" => self.condition(a.as_str()?),
+            "Fn::Equals" => {
+                let x = self.known(a.get(0)?)?;
+                let y = self.known(a.get(1)?)?;
+                Some(x == y)
+            }
+            "Fn::Not" => self.truth(a.get(0)?).map(|b| !b),
+            "Fn::And" | "Fn::Or" => {
+                let and = k == "Fn::And";
+                let mut unknown = false;
+                for x in a.as_array()? {
+                    match self.truth(x) {
+                        Some(b) if b != and => return Some(b),
+                        Some(_) => {}
+                        None => unknown = true,
+                    }
+                }
+                (!unknown).then_some(and)
+            }
+            _ => None,
+        }
+    }
+
+    /// A value whose every part is known, as text for comparison (`Fn::Equals` compares the
+    /// values as CloudFormation renders them: numbers and booleans as their text).
+    fn known(&mut self, v: &Value) -> Option<Value> {
+        let notes = self.notes.len();
+        let r = self.resolve(v).unwrap_or(Value::String(String::new()));
+        // Notes about values that only decide a condition are not the role's.
+        self.notes.truncate(notes);
+        if has_unresolved(&r) {
+            return None;
+        }
+        Some(match r {
+            Value::Number(n) => Value::String(n.to_string()),
+            Value::Bool(b) => Value::String(b.to_string()),
+            other => other,
+        })
+    }
+
+    /// A list parameter (`CommaDelimitedList`, `List<...>`) with a default, as its list.
+    fn list_parameter(&self, name: &str) -> Option<Value> {
+        let p = self.params.get(name)?;
+        let ty = p.get("Type").and_then(Value::as_str)?;
+        if ty != "CommaDelimitedList" && !ty.starts_with("List<") {
+            return None;
+        }
+        match p.get("Default")? {
+            Value::String(s) => Some(Value::Array(
+                s.split(',')
+                    .map(|x| Value::String(x.trim().to_owned()))
+                    .collect(),
+            )),
+            Value::Array(items) => Some(Value::Array(items.clone())),
+            _ => None,
+        }
+    }
+
     fn reference(&mut self, name: &str) -> Option<String> {
         match name {
             "AWS::AccountId" => match self.owner {
@@ -493,6 +592,11 @@ impl Cfn<'_> {
             },
             "AWS::Partition" => Some("aws".to_owned()),
             "AWS::URLSuffix" => Some("amazonaws.com".to_owned()),
+            // The stack's own values: known to the owner, not to trustsim.
+            p @ ("AWS::Region" | "AWS::StackName" | "AWS::StackId" | "AWS::NotificationARNs") => {
+                self.note(&format!("pseudo parameter `{p}`"));
+                None
+            }
             p => match self.params.get(p).and_then(|d| d.get("Default")) {
                 Some(Value::String(s)) => Some(s.clone()),
                 Some(Value::Number(n)) => Some(n.to_string()),
@@ -532,6 +636,9 @@ impl Cfn<'_> {
                 let (k, arg) = map.iter().next()?;
                 match k.as_str() {
                     "Ref" if arg.as_str() == Some("AWS::NoValue") => None,
+                    "Ref" if arg.as_str().and_then(|n| self.list_parameter(n)).is_some() => {
+                        arg.as_str().and_then(|n| self.list_parameter(n))
+                    }
                     "Ref" => {
                         let name = arg.as_str().unwrap_or("");
                         Some(Value::String(
@@ -578,10 +685,19 @@ impl Cfn<'_> {
                     }
                     "Fn::If" => {
                         let cond = arg.get(0).and_then(Value::as_str).unwrap_or("?").to_owned();
-                        self.notes.push(format!(
-                            "Fn::If on condition `{cond}`: analysed with its first branch"
-                        ));
-                        arg.get(1).and_then(|b| self.resolve(b))
+                        match self.condition(&cond) {
+                            Some(true) => arg.get(1).and_then(|b| self.resolve(b)),
+                            Some(false) => arg.get(2).and_then(|b| self.resolve(b)),
+                            None => {
+                                let n = format!(
+                                    "Fn::If on condition `{cond}`, whose value the parameter defaults do not decide: analysed with its first branch"
+                                );
+                                if !self.notes.contains(&n) {
+                                    self.notes.push(n);
+                                }
+                                arg.get(1).and_then(|b| self.resolve(b))
+                            }
+                        }
                     }
                     other if other.starts_with("Fn::") => {
                         self.note(&format!("`{other}`"));
@@ -753,6 +869,10 @@ fn cloudformation(
         .get("Parameters")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
+    let conditions = value
+        .get("Conditions")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     let resources = value
         .get("Resources")
         .and_then(Value::as_object)
@@ -777,9 +897,34 @@ fn cloudformation(
         };
         let mut cfn = Cfn {
             params,
+            conditions,
             owner,
             notes: Vec::new(),
+            depth: 0,
         };
+        // A resource whose condition is false under the defaults is not deployed.
+        if let Some(c) = resource.get("Condition").and_then(Value::as_str) {
+            if cfn.condition(c) == Some(false) {
+                out.push(Role {
+                    name: name.clone(),
+                    source: format!(
+                        "{file}#{}",
+                        Pointer::root().key("Resources").key(name).as_str()
+                    ),
+                    line: line_of(text, &format!("{name}:")),
+                    account: owner.map(str::to_owned),
+                    partition: None,
+                    document: Value::Null,
+                    notes: vec![format!(
+                        "not deployed: its condition `{c}` is false under the parameter defaults"
+                    )],
+                    path: None,
+                    arn: None,
+                    ignores: Vec::new(),
+                });
+                continue;
+            }
+        }
         let mut document = cfn.resolve(doc).unwrap_or(Value::Null);
         if let Value::String(s) = &document {
             // A document given as a JSON string.
