@@ -705,7 +705,14 @@ fn in_class(threat: Threat, w: &Request, doc: &Doc, lits: &Literals) -> Result<(
                 let ok = parts.len() == 6
                     && parts[0] == "arn"
                     && parts[1] == "aws"
-                    && parts[2] == namespace(&service)
+                    // The service's own namespace, or one the policy's aws:SourceArn values name:
+                    // the analysis tries those too, so that a wrong guess of a service's
+                    // namespace never gives a false `restricted` (docs/threats.md 2.5, 4.5).
+                    && (parts[2] == namespace(&service)
+                        || conditions_of(doc).iter().any(|(_, k, vals)| {
+                            k.eq_ignore_ascii_case("aws:SourceArn")
+                                && vals.iter().any(|v| v.split(':').nth(2) == Some(parts[2]))
+                        }))
                     && provenance::REGIONS.contains(&parts[3])
                     && is_fresh_account(parts[4], lits)
                     && account.as_deref().is_none_or(|a| a == parts[4]);
