@@ -69,6 +69,10 @@ pub struct AnalyzeArgs {
     /// parents).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// A CloudFormation parameter's value for the deployment, `NAME=VALUE` (repeatable): it
+    /// takes the place of the parameter's default in every template that declares it.
+    #[arg(long = "parameter", value_name = "NAME=VALUE")]
+    pub parameters: Vec<String>,
     /// Read no config file.
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
@@ -258,6 +262,18 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             return ExitCode::from(INVALID);
         }
     }
+    let mut parameters: Vec<(String, String)> = Vec::new();
+    for p in &args.parameters {
+        match p.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                parameters.push((k.trim().to_owned(), v.to_owned()));
+            }
+            _ => {
+                eprintln!("trustsim: error: --parameter `{p}` is not NAME=VALUE\n  help: for example --parameter Env=prod or --parameter TrustedAccounts=111122223333,444455556666");
+                return ExitCode::from(INVALID);
+            }
+        }
+    }
     let baseline = match &args.baseline {
         Some(p) => match crate::triage::Baseline::load(p) {
             Ok(b) => Some(b),
@@ -357,13 +373,14 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                 continue;
             }
         }
-        let found = match sources::roles(kind, &value, &text, path, account.as_deref()) {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(input_error(path, &e));
-                continue;
-            }
-        };
+        let found =
+            match sources::roles_with(kind, &value, &text, path, account.as_deref(), &parameters) {
+                Ok(r) => r,
+                Err(e) => {
+                    errors.push(input_error(path, &e));
+                    continue;
+                }
+            };
         for role in found {
             if role.document.is_null() {
                 notes.push(format!("{}: {}", role.source, role.notes.join("; ")));

@@ -461,3 +461,42 @@ fn conditions_decide_fn_if_from_the_parameter_defaults() {
         "{err}"
     );
 }
+
+/// `--parameter` gives a deployment's value: CDK's `TrustedAccounts` turns on the cross-account
+/// statements, whose third party is a confused-deputy finding unless it is in the zone of trust.
+#[test]
+fn parameters_take_the_place_of_defaults() {
+    let dir = scratch("params");
+    let t = fixture("cdk-bootstrap/bootstrap-template.yaml");
+    let args = [
+        "analyze",
+        t.as_str(),
+        "--account",
+        "111122223333",
+        "--format",
+        "json",
+        "--parameter",
+        "TrustedAccounts=444455556666",
+    ];
+    let (code, out, err) = trustsim_in(&dir, &args);
+    assert_eq!(code, Some(3), "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let fails = with_status(&report, "fails");
+    assert_eq!(fails.len(), 4, "{fails:?}");
+    assert!(
+        fails.iter().all(|(_, t)| t == "confused-deputy"),
+        "{fails:?}"
+    );
+    let mut zoned: Vec<&str> = args.to_vec();
+    zoned.extend(["--trusted-account", "444455556666"]);
+    let (code, out, err) = trustsim_in(&dir, &zoned);
+    assert_eq!(code, Some(0), "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert!(with_status(&report, "fails").is_empty());
+    let (code, _, err) = trustsim_in(
+        &dir,
+        &["analyze", t.as_str(), "--parameter", "TrustedAccounts"],
+    );
+    assert_eq!(code, Some(1));
+    assert!(err.contains("is not NAME=VALUE"), "{err}");
+}

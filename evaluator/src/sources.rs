@@ -431,6 +431,20 @@ pub fn roles(
     path: &Path,
     owner: Option<&str>,
 ) -> Result<Vec<Role>, PolicyError> {
+    roles_with(kind, value, text, path, owner, &[])
+}
+
+/// [`roles`], with CloudFormation parameter values given for the deployment (`--parameter
+/// NAME=VALUE`): they take the place of the parameters' defaults, as the values of a stack
+/// deployment do. A name the template does not declare is left out.
+pub fn roles_with(
+    kind: InputKind,
+    value: &Value,
+    text: &str,
+    path: &Path,
+    owner: Option<&str>,
+    parameters: &[(String, String)],
+) -> Result<Vec<Role>, PolicyError> {
     let file = path.display().to_string();
     match kind {
         InputKind::Policy => Ok(vec![Role {
@@ -447,7 +461,7 @@ pub fn roles(
             arn: None,
             ignores: Vec::new(),
         }]),
-        InputKind::CloudFormation => cloudformation(value, text, &file, owner),
+        InputKind::CloudFormation => cloudformation(value, text, &file, owner, parameters),
         InputKind::Terraform => terraform(value, text, &file, owner),
         InputKind::AccountExport => account_export(value, text, &file),
     }
@@ -473,6 +487,8 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
 
 struct Cfn<'a> {
     params: &'a Map<String, Value>,
+    /// Values given for the deployment, which take the place of defaults.
+    overrides: &'a [(String, String)],
     /// The template's `Conditions`.
     conditions: &'a Map<String, Value>,
     owner: Option<&'a str>,
@@ -570,7 +586,8 @@ impl Cfn<'_> {
         if ty != "CommaDelimitedList" && !ty.starts_with("List<") {
             return None;
         }
-        match p.get("Default")? {
+        let given = self.given(name).map(|v| Value::String(v.to_owned()));
+        match given.as_ref().or_else(|| p.get("Default"))? {
             Value::String(s) => Some(Value::Array(
                 s.split(',')
                     .map(|x| Value::String(x.trim().to_owned()))
@@ -581,7 +598,22 @@ impl Cfn<'_> {
         }
     }
 
+    /// The value given for a declared parameter, if any.
+    fn given(&self, name: &str) -> Option<&str> {
+        if !self.params.contains_key(name) {
+            return None;
+        }
+        self.overrides
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     fn reference(&mut self, name: &str) -> Option<String> {
+        if let Some(v) = self.given(name) {
+            return Some(v.to_owned());
+        }
         match name {
             "AWS::AccountId" => match self.owner {
                 Some(a) => Some(a.to_owned()),
@@ -863,6 +895,7 @@ fn cloudformation(
     text: &str,
     file: &str,
     owner: Option<&str>,
+    overrides: &[(String, String)],
 ) -> Result<Vec<Role>, PolicyError> {
     let empty = Map::new();
     let params = value
@@ -897,6 +930,7 @@ fn cloudformation(
         };
         let mut cfn = Cfn {
             params,
+            overrides,
             conditions,
             owner,
             notes: Vec::new(),
