@@ -55,45 +55,18 @@ pub fn table() -> &'static [Provider] {
     })
 }
 
-/// Does `text` match `pattern`, where `*` stands for one run of characters without `/`?
+/// Does `text` match `pattern`, where `*` stands for one run of characters without `/`? (The
+/// conditions crate's symbolic matcher, with the run kept inside one path segment.)
 fn matches(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    // Positions of the pattern reachable after each character (linear in both lengths).
-    let mut state = vec![false; p.len() + 1];
-    if let Some(s) = state.first_mut() {
-        *s = true;
-    }
-    let close = |s: &mut Vec<bool>| {
-        for i in 0..p.len() {
-            if s.get(i).copied().unwrap_or(false) && p.get(i) == Some(&'*') {
-                if let Some(n) = s.get_mut(i + 1) {
-                    *n = true;
-                }
-            }
-        }
-    };
-    close(&mut state);
-    for c in &t {
-        let mut next = vec![false; p.len() + 1];
-        for (i, pc) in p.iter().enumerate() {
-            if !state.get(i).copied().unwrap_or(false) {
-                continue;
-            }
-            let to = match pc {
-                '*' if *c != '/' => Some(i),
-                '*' => None,
-                x if x == c => Some(i + 1),
-                _ => None,
-            };
-            if let Some(n) = to.and_then(|k| next.get_mut(k)) {
-                *n = true;
-            }
-        }
-        close(&mut next);
-        state = next;
-    }
-    state.last().copied().unwrap_or(false)
+    use trustsim_conditions::symbolic::{self, Tok};
+    let toks: Vec<Tok> = pattern
+        .chars()
+        .map(|c| match c {
+            '*' => Tok::Run(Some('/')),
+            c => Tok::Char(c),
+        })
+        .collect();
+    symbolic::matches(&toks, text)
 }
 
 /// The row for a provider: the issuer after `oidc-provider/` in its ARN, a built-in web
