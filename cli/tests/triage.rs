@@ -45,6 +45,26 @@ fn export() -> String {
         .to_string()
 }
 
+/// The export with a second account trusted beside the vendor of `acme-finops-readonly`: access
+/// that grew since a finding was accepted.
+fn grown_export(dir: &Path) -> PathBuf {
+    let original = std::fs::read_to_string(export()).unwrap();
+    let text = original.replace(
+        "\"AWS\": \"arn:aws:iam::777788889999:root\"",
+        "\"AWS\": [\"arn:aws:iam::777788889999:root\", \"arn:aws:iam::555566667777:root\"]",
+    );
+    assert_ne!(text, original, "the fixture names the vendor");
+    let grown = dir.join("grown.json");
+    std::fs::write(&grown, text).unwrap();
+    grown
+}
+
+/// Runs trustsim in `dir` and reads its JSON report.
+fn json_run(dir: &Path, args: &[&str]) -> (Option<i32>, Value, String) {
+    let (code, out, err) = trustsim_in(dir, args);
+    (code, serde_json::from_str(&out).unwrap(), err)
+}
+
 fn expected() -> Value {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/account-export/expected.json");
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
@@ -99,8 +119,7 @@ fn analyse_export(extra: &[String]) -> (Option<i32>, Value, String) {
         "json",
     ];
     args.extend(extra.iter().map(String::as_str));
-    let (code, out, err) = trustsim_in(&dir, &args);
-    (code, serde_json::from_str(&out).unwrap(), err)
+    json_run(&dir, &args)
 }
 
 #[test]
@@ -151,9 +170,8 @@ fn suppressions_stay_visible_and_cover_only_what_was_accepted() {
         "account = \"111122223333\"\n\n[[ignore]]\nrole = \"acme-finops-*\"\nthreat = \"confused-deputy\"\nreason = \"contract signed; vendor has no ExternalId support yet\"\nverdict = \"exposed\"\nprincipals = [\"arn:aws:iam::777788889999:root\"]\n\n[[ignore]]\nrole = \"nothing-matches\"\nthreat = \"public\"\nreason = \"stale\"\n",
     )
     .unwrap();
-    let (code, out, err) = trustsim_in(&dir, &["analyze", &x, "--format", "json"]);
+    let (code, report, err) = json_run(&dir, &["analyze", &x, "--format", "json"]);
     assert_eq!(code, Some(3), "{err}");
-    let report: Value = serde_json::from_str(&out).unwrap();
     let suppressed = with_status(&report, "suppressed");
     assert!(suppressed.contains(&(
         "acme-finops-readonly".to_owned(),
@@ -186,22 +204,11 @@ fn suppressions_stay_visible_and_cover_only_what_was_accepted() {
         .any(|r| r["suppressions"][0]["kind"] == "external"));
 
     // The same entry no longer covers the role once another account is trusted too.
-    let grown = dir.join("grown.json");
-    let text = std::fs::read_to_string(&x).unwrap().replace(
-        "\"AWS\": \"arn:aws:iam::777788889999:root\"",
-        "\"AWS\": [\"arn:aws:iam::777788889999:root\", \"arn:aws:iam::555566667777:root\"]",
-    );
-    assert_ne!(
-        text,
-        std::fs::read_to_string(&x).unwrap(),
-        "the fixture names the vendor"
-    );
-    std::fs::write(&grown, text).unwrap();
-    let (_, out, err) = trustsim_in(
+    let grown = grown_export(&dir);
+    let (_, report, err) = json_run(
         &dir,
         &["analyze", grown.to_str().unwrap(), "--format", "json"],
     );
-    let report: Value = serde_json::from_str(&out).unwrap();
     assert!(with_status(&report, "fails").contains(&(
         "acme-finops-readonly".to_owned(),
         "confused-deputy".to_owned()
@@ -228,7 +235,7 @@ fn a_baseline_accepts_todays_findings_and_catches_new_ones() {
         ],
     );
     assert_eq!(code, Some(3));
-    let (code, out, err) = trustsim_in(
+    let (code, report, err) = json_run(
         &dir,
         &[
             "analyze",
@@ -242,17 +249,11 @@ fn a_baseline_accepts_todays_findings_and_catches_new_ones() {
         ],
     );
     assert_eq!(code, Some(0), "{err}");
-    let report: Value = serde_json::from_str(&out).unwrap();
     assert!(with_status(&report, "fails").is_empty());
     assert!(!with_status(&report, "suppressed").is_empty());
     // A role that is now open to a new principal fails again.
-    let grown = dir.join("grown.json");
-    let text = std::fs::read_to_string(&x).unwrap().replace(
-        "\"AWS\": \"arn:aws:iam::777788889999:root\"",
-        "\"AWS\": [\"arn:aws:iam::777788889999:root\", \"arn:aws:iam::555566667777:root\"]",
-    );
-    std::fs::write(&grown, text).unwrap();
-    let (code, out, err) = trustsim_in(
+    let grown = grown_export(&dir);
+    let (code, report, err) = json_run(
         &dir,
         &[
             "analyze",
@@ -266,7 +267,6 @@ fn a_baseline_accepts_todays_findings_and_catches_new_ones() {
         ],
     );
     assert_eq!(code, Some(3), "{err}");
-    let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         with_status(&report, "fails"),
         [(
@@ -288,7 +288,7 @@ fn inline_cloudformation_ignores_are_read_and_checked() {
         "Resources:\n  VendorRole:\n    Type: AWS::IAM::Role\n    Metadata:\n      trustsim:\n        ignore:\n          - threat: confused-deputy\n            reason: vendor onboarding, ticket SEC-12\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: {AWS: 'arn:aws:iam::777788889999:root'}\n            Action: sts:AssumeRole\n",
     )
     .unwrap();
-    let (code, out, err) = trustsim_in(
+    let (code, report, err) = json_run(
         &dir,
         &[
             "analyze",
@@ -300,7 +300,6 @@ fn inline_cloudformation_ignores_are_read_and_checked() {
         ],
     );
     assert_eq!(code, Some(0), "{err}");
-    let report: Value = serde_json::from_str(&out).unwrap();
     let s = with_status(&report, "suppressed");
     assert!(s.contains(&("VendorRole".to_owned(), "confused-deputy".to_owned())));
     let bad = dir.join("bad.yaml");
@@ -381,13 +380,12 @@ fn terraform_configuration_is_never_silently_skipped() {
     let dir = scratch("tf");
     std::fs::write(dir.join("main.tf"), "resource \"aws_iam_role\" \"r\" {}\n").unwrap();
     let d = dir.display().to_string();
-    let (code, out, err) = trustsim_in(&dir, &["analyze", &d, "--format", "json"]);
+    let (code, report, err) = json_run(&dir, &["analyze", &d, "--format", "json"]);
     assert_eq!(code, Some(1), "{err}");
     assert!(
         err.contains("main.tf: Terraform configuration (.tf) is not read yet"),
         "{err}"
     );
-    let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["errors"].as_array().unwrap().len(), 1);
 }
 
@@ -407,7 +405,7 @@ fn fixture(name: &str) -> String {
 fn the_cdk_bootstrap_template_is_read_as_cloudformation_deploys_it() {
     let dir = scratch("cdk");
     let t = fixture("cdk-bootstrap/bootstrap-template.yaml");
-    let (code, out, err) = trustsim_in(
+    let (code, report, err) = json_run(
         &dir,
         &[
             "analyze",
@@ -419,7 +417,6 @@ fn the_cdk_bootstrap_template_is_read_as_cloudformation_deploys_it() {
         ],
     );
     assert_eq!(code, Some(0), "{err}");
-    let report: Value = serde_json::from_str(&out).unwrap();
     assert!(report["errors"].as_array().unwrap().is_empty(), "{err}");
     assert_eq!(report["roles"].as_array().unwrap().len(), 5);
     assert!(with_status(&report, "fails").is_empty());
@@ -435,7 +432,7 @@ fn conditions_decide_fn_if_from_the_parameter_defaults() {
         "Parameters:\n  Env:\n    Type: String\n    Default: dev\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\n  IsDev: !Not [!Condition IsProd]\nResources:\n  AppRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: !If [IsProd, {AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:role/deployer'}, {AWS: '*'}]\n            Action: sts:AssumeRole\n  DevOnly:\n    Type: AWS::IAM::Role\n    Condition: IsProd\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: {AWS: '*'}\n            Action: sts:AssumeRole\n",
     )
     .unwrap();
-    let (code, out, err) = trustsim_in(
+    let (code, report, err) = json_run(
         &dir,
         &[
             "analyze",
@@ -447,7 +444,6 @@ fn conditions_decide_fn_if_from_the_parameter_defaults() {
         ],
     );
     assert_eq!(code, Some(3), "{err}");
-    let report: Value = serde_json::from_str(&out).unwrap();
     let fails = with_status(&report, "fails");
     // "*" (the branch deployed under `Env: dev`) lets in every account, and every service.
     assert!(
@@ -478,9 +474,8 @@ fn parameters_take_the_place_of_defaults() {
         "--parameter",
         "TrustedAccounts=444455556666",
     ];
-    let (code, out, err) = trustsim_in(&dir, &args);
+    let (code, report, err) = json_run(&dir, &args);
     assert_eq!(code, Some(3), "{err}");
-    let report: Value = serde_json::from_str(&out).unwrap();
     let fails = with_status(&report, "fails");
     assert_eq!(fails.len(), 4, "{fails:?}");
     assert!(
@@ -489,9 +484,8 @@ fn parameters_take_the_place_of_defaults() {
     );
     let mut zoned: Vec<&str> = args.to_vec();
     zoned.extend(["--trusted-account", "444455556666"]);
-    let (code, out, err) = trustsim_in(&dir, &zoned);
+    let (code, report, err) = json_run(&dir, &zoned);
     assert_eq!(code, Some(0), "{err}");
-    let report: Value = serde_json::from_str(&out).unwrap();
     assert!(with_status(&report, "fails").is_empty());
     let (code, _, err) = trustsim_in(
         &dir,
