@@ -1,0 +1,591 @@
+//! CloudFormation templates: `AWS::IAM::Role` and `AWS::Serverless::Function` resources, their
+//! intrinsics resolved where their value is known.
+
+use serde_json::{Map, Value};
+
+use super::{embedded_error, line_of, member_or_root, InlineIgnore, Role};
+use crate::pointer::Pointer;
+use crate::policy::PolicyError;
+
+/// Reads `Metadata.trustsim.ignore` of a CloudFormation resource.
+fn inline_ignores(resource: &Value, at: &Pointer) -> Result<Vec<InlineIgnore>, PolicyError> {
+    let Some(meta) = resource.get("Metadata").and_then(|m| m.get("trustsim")) else {
+        return Ok(Vec::new());
+    };
+    let at = at.key("Metadata").key("trustsim");
+    let obj = meta.as_object().ok_or_else(|| {
+        PolicyError::new(at.clone(), "`Metadata.trustsim` must be an object")
+            .help("write `trustsim: {ignore: [{threat: confused-deputy, reason: ...}]}`")
+    })?;
+    if let Some(k) = obj.keys().find(|k| *k != "ignore") {
+        return Err(
+            PolicyError::new(at.key(k), format!("`{k}` is not a trustsim setting"))
+                .help("the only inline setting is `ignore`, a list of `{threat, reason}`"),
+        );
+    }
+    let list = match obj.get("ignore") {
+        None => return Ok(Vec::new()),
+        Some(Value::Array(l)) => l,
+        Some(_) => {
+            return Err(
+                PolicyError::new(at.key("ignore"), "`ignore` must be a list")
+                    .help("write `ignore: [{threat: confused-deputy, reason: ...}]`"),
+            )
+        }
+    };
+    let mut out = Vec::new();
+    for (i, entry) in list.iter().enumerate() {
+        let p = at.key("ignore").index(i);
+        let field = |name: &str| entry.get(name).and_then(Value::as_str).map(str::to_owned);
+        if let Some(k) = entry
+            .as_object()
+            .and_then(|o| o.keys().find(|k| *k != "threat" && *k != "reason"))
+        {
+            return Err(PolicyError::new(
+                p.key(k),
+                format!("`{k}` is not a field of an ignore entry"),
+            )
+            .help("an inline ignore entry has `threat` and `reason`"));
+        }
+        let threat = field("threat").ok_or_else(|| {
+            PolicyError::new(p.key("threat"), "an ignore entry needs `threat`")
+                .help("one of public, forged-service, confused-deputy, federated, account-wide")
+        })?;
+        if crate::analysis::Threat::from_name(&threat).is_none() {
+            return Err(
+                PolicyError::new(p.key("threat"), format!("`{threat}` is not a threat")).help(
+                    "one of public, forged-service, confused-deputy, federated, account-wide",
+                ),
+            );
+        }
+        let reason = field("reason")
+            .filter(|r| !r.trim().is_empty())
+            .ok_or_else(|| {
+                PolicyError::new(p.key("reason"), "an ignore entry needs a `reason`")
+                    .help("say why the finding is accepted; it is shown beside the finding")
+            })?;
+        out.push(InlineIgnore {
+            threat,
+            reason,
+            pointer: p.as_str().to_owned(),
+        });
+    }
+    Ok(out)
+}
+struct Cfn<'a> {
+    params: &'a Map<String, Value>,
+    /// Values given for the deployment, which take the place of defaults.
+    overrides: &'a [(String, String)],
+    /// The template's `Conditions`.
+    conditions: &'a Map<String, Value>,
+    owner: Option<&'a str>,
+    notes: Vec<String>,
+    /// Nesting of condition references being evaluated (a cycle stops at [`MAX_CONDITION_DEPTH`]).
+    depth: usize,
+}
+
+/// Deepest chain of `Condition` references evaluated (CloudFormation rejects cycles; a template
+/// that has one gets an unknown value, not a hang).
+const MAX_CONDITION_DEPTH: usize = 32;
+
+/// Does a resolved value hold a value that is not known?
+fn has_unresolved(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.contains("<unresolved"),
+        Value::Array(items) => items.iter().any(has_unresolved),
+        Value::Object(m) => m.values().any(has_unresolved),
+        _ => false,
+    }
+}
+
+fn placeholder(what: &str) -> String {
+    format!("<unresolved {what}>")
+}
+
+impl Cfn<'_> {
+    /// The value of a named condition under the parameters' defaults, when it is known
+    /// (AWS CloudFormation User Guide, "Conditions syntax" and "Condition functions":
+    /// `Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`).
+    fn condition(&mut self, name: &str) -> Option<bool> {
+        if self.depth >= MAX_CONDITION_DEPTH {
+            return None;
+        }
+        let expr = self.conditions.get(name)?;
+        self.depth += 1;
+        let r = self.truth(expr);
+        self.depth -= 1;
+        r
+    }
+
+    fn truth(&mut self, v: &Value) -> Option<bool> {
+        let Value::Object(m) = v else {
+            return None;
+        };
+        if m.len() != 1 {
+            return None;
+        }
+        let (k, a) = m.iter().next()?;
+        match k.as_str() {
+            "Condition" => self.condition(a.as_str()?),
+            "Fn::Equals" => {
+                let x = self.known(a.get(0)?)?;
+                let y = self.known(a.get(1)?)?;
+                Some(x == y)
+            }
+            "Fn::Not" => self.truth(a.get(0)?).map(|b| !b),
+            "Fn::And" | "Fn::Or" => {
+                let and = k == "Fn::And";
+                let mut unknown = false;
+                for x in a.as_array()? {
+                    match self.truth(x) {
+                        Some(b) if b != and => return Some(b),
+                        Some(_) => {}
+                        None => unknown = true,
+                    }
+                }
+                (!unknown).then_some(and)
+            }
+            _ => None,
+        }
+    }
+
+    /// A value whose every part is known, as text for comparison (`Fn::Equals` compares the
+    /// values as CloudFormation renders them: numbers and booleans as their text).
+    fn known(&mut self, v: &Value) -> Option<Value> {
+        let notes = self.notes.len();
+        let r = self.resolve(v).unwrap_or(Value::String(String::new()));
+        // Notes about values that only decide a condition are not the role's.
+        self.notes.truncate(notes);
+        if has_unresolved(&r) {
+            return None;
+        }
+        Some(match r {
+            Value::Number(n) => Value::String(n.to_string()),
+            Value::Bool(b) => Value::String(b.to_string()),
+            other => other,
+        })
+    }
+
+    /// A list parameter (`CommaDelimitedList`, `List<...>`) with a default, as its list.
+    fn list_parameter(&self, name: &str) -> Option<Value> {
+        let p = self.params.get(name)?;
+        let ty = p.get("Type").and_then(Value::as_str)?;
+        if ty != "CommaDelimitedList" && !ty.starts_with("List<") {
+            return None;
+        }
+        let given = self.given(name).map(|v| Value::String(v.to_owned()));
+        match given.as_ref().or_else(|| p.get("Default"))? {
+            Value::String(s) => Some(Value::Array(
+                s.split(',')
+                    .map(|x| Value::String(x.trim().to_owned()))
+                    .collect(),
+            )),
+            Value::Array(items) => Some(Value::Array(items.clone())),
+            _ => None,
+        }
+    }
+
+    /// The value given for a declared parameter, if any.
+    fn given(&self, name: &str) -> Option<&str> {
+        if !self.params.contains_key(name) {
+            return None;
+        }
+        self.overrides
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn reference(&mut self, name: &str) -> Option<String> {
+        if let Some(v) = self.given(name) {
+            return Some(v.to_owned());
+        }
+        match name {
+            "AWS::AccountId" => match self.owner {
+                Some(a) => Some(a.to_owned()),
+                None => {
+                    self.note("AWS::AccountId is unknown: give --account");
+                    None
+                }
+            },
+            "AWS::Partition" => Some("aws".to_owned()),
+            "AWS::URLSuffix" => Some("amazonaws.com".to_owned()),
+            // The stack's own values: known to the owner, not to trustsim.
+            p @ ("AWS::Region" | "AWS::StackName" | "AWS::StackId" | "AWS::NotificationARNs") => {
+                self.note(&format!("pseudo parameter `{p}`"));
+                None
+            }
+            p => match self.params.get(p).and_then(|d| d.get("Default")) {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                Some(Value::Array(items)) => Some(
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+                _ => {
+                    if self.params.contains_key(p) {
+                        self.note(&format!("parameter `{p}` has no default"));
+                    } else {
+                        self.note(&format!("`Ref {p}` refers to a resource"));
+                    }
+                    None
+                }
+            },
+        }
+    }
+
+    fn note(&mut self, n: &str) {
+        let n = format!("{n}: kept as an opaque value the owner controls");
+        if !self.notes.contains(&n) {
+            self.notes.push(n);
+        }
+    }
+
+    /// Resolves intrinsics inside a value. `None` removes the value (`AWS::NoValue`).
+    fn resolve(&mut self, v: &Value) -> Option<Value> {
+        match v {
+            Value::Array(items) => Some(Value::Array(
+                items.iter().filter_map(|i| self.resolve(i)).collect(),
+            )),
+            Value::Object(map) if map.len() == 1 => {
+                let (k, arg) = map.iter().next()?;
+                match k.as_str() {
+                    "Ref" if arg.as_str() == Some("AWS::NoValue") => None,
+                    "Ref" if arg.as_str().and_then(|n| self.list_parameter(n)).is_some() => {
+                        arg.as_str().and_then(|n| self.list_parameter(n))
+                    }
+                    "Ref" => {
+                        let name = arg.as_str().unwrap_or("");
+                        Some(Value::String(
+                            self.reference(name)
+                                .unwrap_or_else(|| placeholder(&format!("Ref {name}"))),
+                        ))
+                    }
+                    "Fn::Sub" => Some(Value::String(self.sub(arg))),
+                    "Fn::Join" => {
+                        let delim = arg.get(0).and_then(Value::as_str).unwrap_or("");
+                        let parts = arg.get(1).and_then(|p| self.resolve(p));
+                        let parts: Vec<String> = match parts {
+                            Some(Value::Array(items)) => items.iter().map(text_of).collect(),
+                            Some(other) => vec![text_of(&other)],
+                            None => Vec::new(),
+                        };
+                        Some(Value::String(parts.join(delim)))
+                    }
+                    "Fn::Select" => {
+                        let index = arg.get(0).and_then(|i| {
+                            i.as_u64()
+                                .or_else(|| i.as_str().and_then(|s| s.parse().ok()))
+                        });
+                        let list = arg.get(1).and_then(|l| self.resolve(l));
+                        match (index, list) {
+                            (Some(i), Some(Value::Array(items))) => {
+                                items.get(usize::try_from(i).ok()?).cloned()
+                            }
+                            _ => Some(Value::String(placeholder("Fn::Select"))),
+                        }
+                    }
+                    "Fn::Split" => {
+                        let delim = arg.get(0).and_then(Value::as_str).unwrap_or(",");
+                        match arg.get(1).and_then(|t| self.resolve(t)) {
+                            Some(Value::String(text)) if !text.contains("<unresolved") => {
+                                Some(Value::Array(
+                                    text.split(delim)
+                                        .map(|p| Value::String(p.to_owned()))
+                                        .collect(),
+                                ))
+                            }
+                            _ => Some(Value::String(placeholder("Fn::Split"))),
+                        }
+                    }
+                    "Fn::If" => {
+                        let cond = arg.get(0).and_then(Value::as_str).unwrap_or("?").to_owned();
+                        match self.condition(&cond) {
+                            Some(true) => arg.get(1).and_then(|b| self.resolve(b)),
+                            Some(false) => arg.get(2).and_then(|b| self.resolve(b)),
+                            None => {
+                                let n = format!(
+                                    "Fn::If on condition `{cond}`, whose value the parameter defaults do not decide: analysed with its first branch"
+                                );
+                                if !self.notes.contains(&n) {
+                                    self.notes.push(n);
+                                }
+                                arg.get(1).and_then(|b| self.resolve(b))
+                            }
+                        }
+                    }
+                    other if other.starts_with("Fn::") => {
+                        self.note(&format!("`{other}`"));
+                        Some(Value::String(placeholder(other)))
+                    }
+                    _ => Some(Value::Object(self.resolve_map(map))),
+                }
+            }
+            Value::Object(map) => Some(Value::Object(self.resolve_map(map))),
+            other => Some(other.clone()),
+        }
+    }
+
+    fn resolve_map(&mut self, map: &Map<String, Value>) -> Map<String, Value> {
+        map.iter()
+            .filter_map(|(k, v)| self.resolve(v).map(|r| (k.clone(), r)))
+            .collect()
+    }
+
+    fn sub(&mut self, arg: &Value) -> String {
+        let (template, vars) = match arg {
+            Value::String(s) => (s.as_str(), None),
+            Value::Array(items) => (
+                items.first().and_then(Value::as_str).unwrap_or(""),
+                items.get(1),
+            ),
+            _ => ("", None),
+        };
+        let mut out = String::new();
+        let mut rest = template;
+        while let Some(start) = rest.find("${") {
+            let (before, after) = rest.split_at(start);
+            out.push_str(before);
+            let Some(end) = after.find('}') else {
+                out.push_str(after);
+                rest = "";
+                break;
+            };
+            let name = after.get(2..end).unwrap_or("");
+            rest = after.get(end + 1..).unwrap_or("");
+            if let Some(literal) = name.strip_prefix('!') {
+                out.push_str("${");
+                out.push_str(literal);
+                out.push('}');
+                continue;
+            }
+            let from_vars = vars.and_then(|v| v.get(name)).cloned();
+            let value = match from_vars {
+                Some(v) => self.resolve(&v).map(|r| text_of(&r)),
+                None if name.contains('.') => {
+                    self.note(&format!("`${{{name}}}` (an attribute)"));
+                    None
+                }
+                None => self.reference(name),
+            };
+            out.push_str(&value.unwrap_or_else(|| placeholder(name)));
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The stand-in for a service principal that did not resolve.
+pub const UNRESOLVED_SERVICE: &str = "unresolved-service.amazonaws.com";
+/// The host of the stand-in for an identity provider that did not resolve.
+pub const UNRESOLVED_PROVIDER_HOST: &str = "unresolved.example.com";
+
+/// Text for the user with the stand-ins of unresolved principals said in words, so that no
+/// internal placeholder reaches an explanation or a residual.
+pub fn in_words(text: &str) -> String {
+    let mut out = text.replace(
+        UNRESOLVED_SERVICE,
+        "a service whose name the template leaves unresolved",
+    );
+    // `arn:<partition>:iam::<account>:oidc-provider/unresolved.example.com`
+    while let Some(end) = out.find(&format!("oidc-provider/{UNRESOLVED_PROVIDER_HOST}")) {
+        let start = out.get(..end).and_then(|h| h.rfind("arn:")).unwrap_or(end);
+        let stop = end + "oidc-provider/".len() + UNRESOLVED_PROVIDER_HOST.len();
+        out.replace_range(
+            start..stop,
+            "an identity provider the template leaves unresolved",
+        );
+    }
+    out
+}
+
+/// Principals that did not resolve become a role of the owner's account named after the
+/// reference, so the document stays a valid trust policy.
+fn repair_principals(doc: &mut Value, owner: Option<&str>) {
+    let account = owner.unwrap_or("000000000000");
+    let statements: Vec<&mut Value> = match doc.get_mut("Statement") {
+        Some(Value::Array(list)) => list.iter_mut().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    };
+    for s in statements {
+        let Some(Value::Object(principal)) = s.get_mut("Principal") else {
+            continue;
+        };
+        // A service or provider that did not resolve is kept as an explicit unknown one, so the
+        // analysis still covers "some service" / "some provider" of the owner's choosing.
+        for (kind, replacement) in [
+            ("Service", UNRESOLVED_SERVICE.to_owned()),
+            (
+                "Federated",
+                format!("arn:aws:iam::{account}:oidc-provider/{UNRESOLVED_PROVIDER_HOST}"),
+            ),
+        ] {
+            if let Some(v) = principal.get_mut(kind) {
+                let fix = |x: &mut Value| {
+                    if x.as_str().is_some_and(|t| t.contains("<unresolved")) {
+                        *x = Value::String(replacement.clone());
+                    }
+                };
+                match v {
+                    Value::Array(items) => items.iter_mut().for_each(fix),
+                    other => fix(other),
+                }
+            }
+        }
+        if let Some(aws) = principal.get_mut("AWS") {
+            let fix = |v: &mut Value| {
+                if let Value::String(text) = v {
+                    if text.contains("<unresolved") {
+                        let name: String = text
+                            .chars()
+                            .map(|c| {
+                                if c.is_ascii_alphanumeric() || c == '-' {
+                                    c
+                                } else {
+                                    '-'
+                                }
+                            })
+                            .collect::<String>()
+                            .trim_matches('-')
+                            .to_owned();
+                        *text = format!("arn:aws:iam::{account}:role/{name}");
+                    } else if text.contains("arn:aws:iam::<unresolved")
+                        || text.starts_with("arn:aws:iam:::")
+                    {
+                        *text = text
+                            .replace("::<unresolved AWS::AccountId>:", &format!("::{account}:"));
+                    }
+                }
+            };
+            match aws {
+                Value::Array(items) => items.iter_mut().for_each(fix),
+                other => fix(other),
+            }
+        }
+    }
+}
+
+pub(super) fn cloudformation(
+    value: &Value,
+    text: &str,
+    file: &str,
+    owner: Option<&str>,
+    overrides: &[(String, String)],
+) -> Result<Vec<Role>, PolicyError> {
+    let empty = Map::new();
+    let params = value
+        .get("Parameters")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let conditions = value
+        .get("Conditions")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let resources = value
+        .get("Resources")
+        .and_then(Value::as_object)
+        .ok_or_else(|| {
+            PolicyError::new(
+                member_or_root(value, "Resources"),
+                "a CloudFormation template needs a `Resources` object",
+            )
+            .help("add `Resources:` with the template's resources, e.g. an `AWS::IAM::Role` (AWS CloudFormation User Guide, \"CloudFormation template Resources syntax\")")
+        })?;
+    let mut out = Vec::new();
+    for (name, resource) in resources {
+        let kind = resource.get("Type").and_then(Value::as_str).unwrap_or("");
+        if kind != "AWS::IAM::Role" && kind != "AWS::Serverless::Function" {
+            continue;
+        }
+        let Some(doc) = resource
+            .get("Properties")
+            .and_then(|p| p.get("AssumeRolePolicyDocument"))
+        else {
+            continue;
+        };
+        let mut cfn = Cfn {
+            params,
+            overrides,
+            conditions,
+            owner,
+            notes: Vec::new(),
+            depth: 0,
+        };
+        // A resource whose condition is false under the defaults is not deployed.
+        if let Some(c) = resource.get("Condition").and_then(Value::as_str) {
+            if cfn.condition(c) == Some(false) {
+                out.push(Role {
+                    name: name.clone(),
+                    source: format!(
+                        "{file}#{}",
+                        Pointer::root().key("Resources").key(name).as_str()
+                    ),
+                    line: line_of(text, &format!("{name}:")),
+                    account: owner.map(str::to_owned),
+                    partition: None,
+                    document: Value::Null,
+                    notes: vec![format!(
+                        "not deployed: its condition `{c}` is false under the parameter defaults"
+                    )],
+                    path: None,
+                    arn: None,
+                    ignores: Vec::new(),
+                });
+                continue;
+            }
+        }
+        let mut document = cfn.resolve(doc).unwrap_or(Value::Null);
+        if let Value::String(s) = &document {
+            // A document given as a JSON string.
+            let at = Pointer::root()
+                .key("Resources")
+                .key(name)
+                .key("Properties")
+                .key("AssumeRolePolicyDocument");
+            document = crate::json::parse(s, "the AssumeRolePolicyDocument text").map_err(|e| {
+                embedded_error(
+                    &at,
+                    &e,
+                    "give the document as a JSON or YAML object, or as a JSON string of one",
+                )
+            })?;
+        }
+        repair_principals(&mut document, owner);
+        let at = Pointer::root().key("Resources").key(name);
+        let ignores = inline_ignores(resource, &at)?;
+        let path = resource
+            .get("Properties")
+            .and_then(|p| p.get("Path"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        out.push(Role {
+            path,
+            arn: None,
+            ignores,
+            name: name.clone(),
+            source: format!(
+                "{file}#{}",
+                Pointer::root().key("Resources").key(name).as_str()
+            ),
+            line: line_of(text, &format!("{name}:"))
+                .or_else(|| line_of(text, &format!("\"{name}\""))),
+            account: owner.map(str::to_owned),
+            partition: None,
+            document,
+            notes: cfn.notes,
+        });
+    }
+    Ok(out)
+}
