@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use serde_json::{json, Value};
+use trustsim_evaluator::analysis::branches;
 use trustsim_evaluator::analysis::owner_from;
 use trustsim_evaluator::sources::{self, InputKind};
 use trustsim_evaluator::{analyze, Analysis, AnalysisOptions, TrustPolicy, Verdict};
@@ -139,8 +140,9 @@ pub(crate) struct Role {
     pub(crate) account: Option<String>,
     pub(crate) notes: Vec<String>,
     pub(crate) analysis: Analysis,
-    /// The trust policy as read (for showing fixes as changes).
-    pub(crate) document: Value,
+    /// For each threat, the trust policy (as read) its result is about, for showing its fix as
+    /// a change: the same policy for every threat unless the template has undecided conditions.
+    pub(crate) documents: Vec<Value>,
 }
 
 /// Every `.json` file under a path (the path itself when it is a file), in sorted order.
@@ -414,56 +416,98 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                 trusted_accounts: trusted_accounts.clone(),
                 trusted_org: trusted_org.clone(),
             };
-            match TrustPolicy::from_value(&role.document) {
-                Ok(policy) => {
-                    let mut notes = role.notes;
-                    if let Some(w) = policy.quota_warning() {
-                        notes.push(w.message.clone());
-                    }
-                    let managed = role
-                        .path
-                        .as_deref()
-                        .and_then(trustsim_evaluator::knowledge::managed::managed_role);
-                    let mut analysis = analyze(&policy, &options);
-                    // No internal placeholder reaches the user.
-                    for t in &mut analysis.threats {
-                        t.explanation = sources::in_words(&t.explanation);
-                        t.residual = t.residual.as_deref().map(sources::in_words);
-                    }
-                    if managed.is_some() {
-                        // AWS writes these trust policies: no fix the owner could apply.
-                        for t in &mut analysis.threats {
-                            t.fix = None;
+            // One policy, or one per deployable combination of the template's conditions.
+            let variants: Vec<(&[(String, bool)], &Value)> = if role.branches.is_empty() {
+                vec![(&[], &role.document)]
+            } else {
+                role.branches
+                    .iter()
+                    .map(|b| (b.when.as_slice(), &b.document))
+                    .collect()
+            };
+            let mut policies = Vec::new();
+            for (when, doc) in &variants {
+                match TrustPolicy::from_value(doc) {
+                    Ok(p) => policies.push((when.to_vec(), p, (*doc).clone())),
+                    Err(e) => {
+                        let mut place = match role.line {
+                            Some(l) => format!("{} (line {l})", role.source),
+                            None => role.source.clone(),
+                        };
+                        let label = sources::Branch {
+                            when: when.to_vec(),
+                            ..Default::default()
                         }
+                        .label();
+                        if !label.is_empty() {
+                            place = format!("{place} ({label})");
+                        }
+                        return Err(place_error(&place, &e));
                     }
-                    let principals = analysis
-                        .threats
-                        .iter()
-                        .map(|t| letting_in(&policy, &t.statements))
-                        .collect();
-                    Ok(Role {
-                        identity: role.arn.clone().unwrap_or_else(|| role.source.clone()),
-                        managed,
-                        ignores: role.ignores,
-                        principals,
-                        status: Vec::new(),
-                        analysis,
-                        document: role.document.clone(),
-                        source: role.source,
-                        name: role.name,
-                        line: role.line,
-                        account,
-                        notes,
-                    })
-                }
-                Err(e) => {
-                    let place = match role.line {
-                        Some(l) => format!("{} (line {l})", role.source),
-                        None => role.source.clone(),
-                    };
-                    Err(place_error(&place, &e))
                 }
             }
+            let mut notes = role.notes;
+            for (_, policy, _) in &policies {
+                if let Some(w) = policy.quota_warning() {
+                    if !notes.contains(&w.message) {
+                        notes.push(w.message.clone());
+                    }
+                }
+            }
+            let managed = role
+                .path
+                .as_deref()
+                .and_then(trustsim_evaluator::knowledge::managed::managed_role);
+            let analyses: Vec<(branches::When, trustsim_evaluator::analysis::Analysis)> = policies
+                .iter()
+                .map(|(when, policy, _)| (when.clone(), analyze(policy, &options)))
+                .collect();
+            let (mut analysis, origin) = branches::worst_of(&analyses, role.branches_truncated);
+            // No internal placeholder reaches the user.
+            for t in &mut analysis.threats {
+                t.explanation = sources::in_words(&t.explanation);
+                t.residual = t.residual.as_deref().map(sources::in_words);
+            }
+            if managed.is_some() {
+                // AWS writes these trust policies: no fix the owner could apply.
+                for t in &mut analysis.threats {
+                    t.fix = None;
+                }
+            }
+            let principals = analysis
+                .threats
+                .iter()
+                .zip(&origin)
+                .map(|(t, o)| {
+                    policies
+                        .get(*o)
+                        .map(|(_, p, _)| letting_in(p, &t.statements))
+                        .unwrap_or_default()
+                })
+                .collect();
+            let documents = origin
+                .iter()
+                .map(|o| {
+                    policies
+                        .get(*o)
+                        .map(|(_, _, d)| d.clone())
+                        .unwrap_or_default()
+                })
+                .collect();
+            Ok(Role {
+                identity: role.arn.clone().unwrap_or_else(|| role.source.clone()),
+                managed,
+                ignores: role.ignores,
+                principals,
+                status: Vec::new(),
+                analysis,
+                documents,
+                source: role.source,
+                name: role.name,
+                line: role.line,
+                account,
+                notes,
+            })
         })
         .collect();
     if let Some(b) = bar {
@@ -702,14 +746,16 @@ fn human(roles: &[Role], colour: bool) -> String {
                 m.citation
             );
         }
-        let mut open: Vec<(&trustsim_evaluator::ThreatResult, &Status)> = r
+        let mut open: Vec<(&trustsim_evaluator::ThreatResult, &Status, &Value)> = r
             .analysis
             .threats
             .iter()
             .zip(&r.status)
-            .filter(|(_, st)| **st != Status::Quiet)
+            .zip(&r.documents)
+            .map(|((t, st), d)| (t, st, d))
+            .filter(|(_, st, _)| **st != Status::Quiet)
             .collect();
-        open.sort_by_key(|(t, st)| {
+        open.sort_by_key(|(t, st, _)| {
             (
                 !matches!(st, Status::Fails | Status::Below),
                 std::cmp::Reverse(t.verdict),
@@ -719,7 +765,7 @@ fn human(roles: &[Role], colour: bool) -> String {
         if open.is_empty() {
             let _ = writeln!(s, "  {} no threat gets in", paint("32", "ok"));
         }
-        for (t, st) in open {
+        for (t, st, document) in open {
             match st {
                 Status::Suppressed { reason, by } => {
                     let _ = writeln!(
@@ -773,7 +819,7 @@ fn human(roles: &[Role], colour: bool) -> String {
             }
             if let Some(fix) = &t.fix {
                 let _ = writeln!(s, "      fix (proven to close it):");
-                let before = serde_json::to_string_pretty(&r.document).unwrap_or_default();
+                let before = serde_json::to_string_pretty(document).unwrap_or_default();
                 let after = serde_json::to_string_pretty(fix).unwrap_or_default();
                 for line in crate::diff::lines(&before, &after, 2) {
                     let line = match line.chars().next() {

@@ -8,6 +8,7 @@
 //! `restricted` is a claim that no request of the class is allowed. The procedure and its limits
 //! are in `docs/threats.md`.
 
+pub mod branches;
 pub(crate) mod fix;
 pub mod partition;
 pub mod provenance;

@@ -117,3 +117,9 @@ mod tests {
         assert_eq!(counted_chars("{ \"a\" :\n 1 }"), 7);
     }
 }
+
+/// Most policies analysed for one role of a template whose `Conditions` the parameter values do
+/// not decide (each deployable combination of condition values that gives a different policy);
+/// past it the role's verdicts over the analysed ones are `inconclusive` unless a finding is
+/// already proven (docs/cli.md, "What is resolved").
+pub const MAX_TEMPLATE_BRANCHES: usize = 64;

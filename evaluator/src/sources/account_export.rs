@@ -116,6 +116,7 @@ pub(super) fn account_export(
             path,
             arn: arn.map(str::to_owned),
             ignores: Vec::new(),
+            ..Role::default()
         });
     }
     Ok(out)

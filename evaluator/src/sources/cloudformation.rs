@@ -1,9 +1,12 @@
 //! CloudFormation templates: `AWS::IAM::Role` and `AWS::Serverless::Function` resources, their
 //! intrinsics resolved where their value is known.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde_json::{Map, Value};
 
-use super::{embedded_error, line_of, member_or_root, InlineIgnore, Role};
+use super::{embedded_error, line_of, member_or_root, Branch, InlineIgnore, Role};
+use crate::limits::MAX_TEMPLATE_BRANCHES;
 use crate::pointer::Pointer;
 use crate::policy::PolicyError;
 
@@ -72,16 +75,48 @@ fn inline_ignores(resource: &Value, at: &Pointer) -> Result<Vec<InlineIgnore>, P
     }
     Ok(out)
 }
-struct Cfn<'a> {
+/// What a template gives every resolution: its parameters, the deployment's values, its
+/// conditions, the owner, and for each parameter the literals the conditions compare it with.
+struct Template<'a> {
     params: &'a Map<String, Value>,
     /// Values given for the deployment, which take the place of defaults.
     overrides: &'a [(String, String)],
     /// The template's `Conditions`.
     conditions: &'a Map<String, Value>,
     owner: Option<&'a str>,
+    /// For each `Ref` that a condition compares (`Fn::Equals [!Ref Env, prod]`), the values it
+    /// is compared with.
+    compared: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// A value the template's defaults leave unknown and a condition depends on.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Atom {
+    /// A parameter or pseudo parameter without a known value, compared with literals.
+    Var(String),
+    /// Any other comparison whose value is not known (kept as its JSON text): both outcomes
+    /// are taken as possible.
+    Free(String),
+}
+
+/// Values assumed for atoms, along one path of [`explore`].
+#[derive(Clone, Debug, Default)]
+struct Assumption {
+    /// A variable's value: `Some(literal)`, or `None` for "none of the literals compared".
+    vars: BTreeMap<String, Option<String>>,
+    free: BTreeMap<String, bool>,
+}
+
+struct Cfn<'a> {
+    t: &'a Template<'a>,
+    assume: &'a Assumption,
     notes: Vec<String>,
     /// Nesting of condition references being evaluated (a cycle stops at [`MAX_CONDITION_DEPTH`]).
     depth: usize,
+    /// The first atom without an assumed value that left a deciding condition unknown.
+    pending: Option<Atom>,
+    /// Conditions (of `Fn::If` and of the resource) whose value came from an assumption.
+    consulted: Vec<(String, bool)>,
 }
 
 /// Deepest chain of `Condition` references evaluated (CloudFormation rejects cycles; a template
@@ -98,6 +133,14 @@ fn has_unresolved(v: &Value) -> bool {
     }
 }
 
+/// The name of a `{"Ref": name}`.
+fn ref_name(v: &Value) -> Option<&str> {
+    v.as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Ref"))
+        .and_then(Value::as_str)
+}
+
 fn placeholder(what: &str) -> String {
     format!("<unresolved {what}>")
 }
@@ -108,35 +151,117 @@ impl Cfn<'_> {
     /// `Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`).
     fn condition(&mut self, name: &str) -> Option<bool> {
         if self.depth >= MAX_CONDITION_DEPTH {
-            return None;
+            return self.free(&format!("{{\"Condition\":{name:?}}}"));
         }
-        let expr = self.conditions.get(name)?;
+        let Some(expr) = self.t.conditions.get(name) else {
+            // CloudFormation refuses a template that names a condition it does not declare.
+            return self.free(&format!("{{\"Condition\":{name:?}}}"));
+        };
         self.depth += 1;
         let r = self.truth(expr);
         self.depth -= 1;
         r
     }
 
-    fn truth(&mut self, v: &Value) -> Option<bool> {
-        let Value::Object(m) = v else {
-            return None;
-        };
-        if m.len() != 1 {
-            return None;
-        }
-        let (k, a) = m.iter().next()?;
-        match k.as_str() {
-            "Condition" => self.condition(a.as_str()?),
-            "Fn::Equals" => {
-                let x = self.known(a.get(0)?)?;
-                let y = self.known(a.get(1)?)?;
-                Some(x == y)
+    /// The value of a condition that decides a resource or an `Fn::If`, recorded in
+    /// [`Cfn::consulted`] when it came from an assumption. An atom found while evaluating a
+    /// condition that turns out decided does not count as pending.
+    fn deciding(&mut self, name: &str) -> Option<bool> {
+        let before = self.pending.clone();
+        let r = self.condition(name);
+        match r {
+            Some(b) => {
+                self.pending = before;
+                if !self.assume.vars.is_empty() || !self.assume.free.is_empty() {
+                    let alone = Cfn {
+                        t: self.t,
+                        assume: &Assumption::default(),
+                        notes: Vec::new(),
+                        depth: 0,
+                        pending: None,
+                        consulted: Vec::new(),
+                    }
+                    .condition(name);
+                    if alone.is_none() && !self.consulted.iter().any(|(n, _)| n == name) {
+                        self.consulted.push((name.to_owned(), b));
+                    }
+                }
             }
-            "Fn::Not" => self.truth(a.get(0)?).map(|b| !b),
+            None => {
+                if self.pending.is_none() {
+                    self.pending = Some(Atom::Free(format!("{{\"Condition\":{name:?}}}")));
+                }
+            }
+        }
+        r
+    }
+
+    /// The assumed value of a comparison trustsim cannot decide, or `None` (and the atom
+    /// pending).
+    fn free(&mut self, key: &str) -> Option<bool> {
+        if let Some(b) = self.assume.free.get(key) {
+            return Some(*b);
+        }
+        if self.pending.is_none() {
+            self.pending = Some(Atom::Free(key.to_owned()));
+        }
+        None
+    }
+
+    fn truth(&mut self, v: &Value) -> Option<bool> {
+        let text = v.to_string();
+        let Some((k, a)) = v
+            .as_object()
+            .filter(|m| m.len() == 1)
+            .and_then(|m| m.iter().next())
+        else {
+            return self.free(&text);
+        };
+        match k.as_str() {
+            "Condition" => match a.as_str() {
+                Some(name) => self.condition(name),
+                None => self.free(&text),
+            },
+            "Fn::Equals" => {
+                let (Some(l), Some(r)) = (a.get(0), a.get(1)) else {
+                    return self.free(&text);
+                };
+                let x = self.known(l);
+                let y = self.known(r);
+                match (x, y) {
+                    (Some(x), Some(y)) => Some(x == y),
+                    (x @ (None | Some(Value::String(_))), y @ (None | Some(Value::String(_)))) => {
+                        let var = match (x, y) {
+                            (None, Some(_)) => ref_name(l),
+                            (Some(_), None) => ref_name(r),
+                            _ => None,
+                        };
+                        match var.map(|n| (n, self.assume.vars.get(n))) {
+                            // A variable that is none of the literals it is compared with.
+                            Some((_, Some(None))) => Some(false),
+                            Some((n, None)) if self.t.compared.contains_key(n) => {
+                                if self.pending.is_none() {
+                                    self.pending = Some(Atom::Var(n.to_owned()));
+                                }
+                                None
+                            }
+                            _ => self.free(&text),
+                        }
+                    }
+                    _ => self.free(&text),
+                }
+            }
+            "Fn::Not" => match a.get(0) {
+                Some(x) => self.truth(x).map(|b| !b),
+                None => self.free(&text),
+            },
             "Fn::And" | "Fn::Or" => {
                 let and = k == "Fn::And";
+                let Some(items) = a.as_array() else {
+                    return self.free(&text);
+                };
                 let mut unknown = false;
-                for x in a.as_array()? {
+                for x in items {
                     match self.truth(x) {
                         Some(b) if b != and => return Some(b),
                         Some(_) => {}
@@ -145,7 +270,7 @@ impl Cfn<'_> {
                 }
                 (!unknown).then_some(and)
             }
-            _ => None,
+            _ => self.free(&text),
         }
     }
 
@@ -168,7 +293,7 @@ impl Cfn<'_> {
 
     /// A list parameter (`CommaDelimitedList`, `List<...>`) with a default, as its list.
     fn list_parameter(&self, name: &str) -> Option<Value> {
-        let p = self.params.get(name)?;
+        let p = self.t.params.get(name)?;
         let ty = p.get("Type").and_then(Value::as_str)?;
         if ty != "CommaDelimitedList" && !ty.starts_with("List<") {
             return None;
@@ -187,10 +312,11 @@ impl Cfn<'_> {
 
     /// The value given for a declared parameter, if any.
     fn given(&self, name: &str) -> Option<&str> {
-        if !self.params.contains_key(name) {
+        if !self.t.params.contains_key(name) {
             return None;
         }
-        self.overrides
+        self.t
+            .overrides
             .iter()
             .rev()
             .find(|(k, _)| k == name)
@@ -198,11 +324,31 @@ impl Cfn<'_> {
     }
 
     fn reference(&mut self, name: &str) -> Option<String> {
+        // An SSM parameter type: the default (or the value given) is the name of a Systems
+        // Manager parameter, whose value CloudFormation reads at deploy time (AWS
+        // CloudFormation User Guide, "CloudFormation Parameters syntax", "Supported SSM
+        // parameter types"): the value is the owner's, never the path.
+        if self
+            .t
+            .params
+            .get(name)
+            .and_then(|p| p.get("Type"))
+            .and_then(Value::as_str)
+            .is_some_and(|ty| ty.starts_with("AWS::SSM::Parameter::Value<"))
+        {
+            self.note(&format!(
+                "parameter `{name}` is read from SSM Parameter Store at deploy time"
+            ));
+            return None;
+        }
         if let Some(v) = self.given(name) {
             return Some(v.to_owned());
         }
+        if let Some(Some(v)) = self.assume.vars.get(name) {
+            return Some(v.clone());
+        }
         match name {
-            "AWS::AccountId" => match self.owner {
+            "AWS::AccountId" => match self.t.owner {
                 Some(a) => Some(a.to_owned()),
                 None => {
                     self.note("AWS::AccountId is unknown: give --account");
@@ -216,7 +362,7 @@ impl Cfn<'_> {
                 self.note(&format!("pseudo parameter `{p}`"));
                 None
             }
-            p => match self.params.get(p).and_then(|d| d.get("Default")) {
+            p => match self.t.params.get(p).and_then(|d| d.get("Default")) {
                 Some(Value::String(s)) => Some(s.clone()),
                 Some(Value::Number(n)) => Some(n.to_string()),
                 Some(Value::Array(items)) => Some(
@@ -227,7 +373,7 @@ impl Cfn<'_> {
                         .join(","),
                 ),
                 _ => {
-                    if self.params.contains_key(p) {
+                    if self.t.params.contains_key(p) {
                         self.note(&format!("parameter `{p}` has no default"));
                     } else {
                         self.note(&format!("`Ref {p}` refers to a resource"));
@@ -304,19 +450,14 @@ impl Cfn<'_> {
                     }
                     "Fn::If" => {
                         let cond = arg.get(0).and_then(Value::as_str).unwrap_or("?").to_owned();
-                        match self.condition(&cond) {
-                            Some(true) => arg.get(1).and_then(|b| self.resolve(b)),
-                            Some(false) => arg.get(2).and_then(|b| self.resolve(b)),
-                            None => {
-                                let n = format!(
-                                    "Fn::If on condition `{cond}`, whose value the parameter defaults do not decide: analysed with its first branch"
-                                );
-                                if !self.notes.contains(&n) {
-                                    self.notes.push(n);
-                                }
-                                arg.get(1).and_then(|b| self.resolve(b))
-                            }
-                        }
+                        // Undecided: [`explore`] takes each value in turn; until then the
+                        // first branch stands in.
+                        let branch = if self.deciding(&cond) == Some(false) {
+                            2
+                        } else {
+                            1
+                        };
+                        arg.get(branch).and_then(|b| self.resolve(b))
                     }
                     other if other.starts_with("Fn::") => {
                         self.note(&format!("`{other}`"));
@@ -477,6 +618,138 @@ fn repair_principals(doc: &mut Value, owner: Option<&str>) {
     }
 }
 
+/// For each `Ref` that a condition compares with a value (`Fn::Equals [!Ref Env, prod]`, either
+/// side), the values; and `AllowedValues`, when the parameter declares them, in their place.
+fn compared_values(conditions: &Map<String, Value>) -> BTreeMap<String, BTreeSet<String>> {
+    fn walk(v: &Value, out: &mut BTreeMap<String, BTreeSet<String>>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::Array(pair)) = m.get("Fn::Equals") {
+                    if let (Some(l), Some(r)) = (pair.first(), pair.get(1)) {
+                        for (x, y) in [(l, r), (r, l)] {
+                            if let (Some(name), Some(lit)) = (ref_name(x), literal(y)) {
+                                out.entry(name.to_owned()).or_default().insert(lit);
+                            }
+                        }
+                    }
+                }
+                m.values().for_each(|x| walk(x, out));
+            }
+            Value::Array(items) => items.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    fn literal(v: &Value) -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+    let mut out = BTreeMap::new();
+    conditions.values().for_each(|c| walk(c, &mut out));
+    out
+}
+
+/// The values a variable takes in [`explore`]: the parameter's `AllowedValues` when it declares
+/// them (CloudFormation refuses any other value), else each value it is compared with and
+/// "none of them" (`None`).
+fn domain(t: &Template, var: &str) -> Vec<Option<String>> {
+    let allowed = t
+        .params
+        .get(var)
+        .and_then(|p| p.get("AllowedValues"))
+        .and_then(Value::as_array);
+    if let Some(list) = allowed.filter(|l| !l.is_empty()) {
+        return list.iter().map(|v| Some(text_of(v))).collect();
+    }
+    let mut out: Vec<Option<String>> = t
+        .compared
+        .get(var)
+        .into_iter()
+        .flatten()
+        .cloned()
+        .map(Some)
+        .collect();
+    out.push(None);
+    out
+}
+
+/// One end of [`explore`]: the resource's condition value and its resolved policy (when
+/// deployed) under one assumption.
+struct Leaf {
+    when: Vec<(String, bool)>,
+    deployed: bool,
+    document: Value,
+    notes: Vec<String>,
+}
+
+/// Resolves a role under every assumption that decides the conditions it depends on: a
+/// depth-first walk that, where a condition's value is unknown, takes each value of the first
+/// atom it depends on in turn. Returns false when it stopped at
+/// [`MAX_TEMPLATE_BRANCHES`] ends.
+fn explore(
+    t: &Template,
+    resource: &Value,
+    doc: &Value,
+    assume: &Assumption,
+    out: &mut Vec<Leaf>,
+) -> bool {
+    if out.len() >= MAX_TEMPLATE_BRANCHES {
+        return false;
+    }
+    let mut cfn = Cfn {
+        t,
+        assume,
+        notes: Vec::new(),
+        depth: 0,
+        pending: None,
+        consulted: Vec::new(),
+    };
+    let condition = resource.get("Condition").and_then(Value::as_str);
+    let deployed = match condition {
+        Some(c) => cfn.deciding(c),
+        None => Some(true),
+    };
+    let document = if deployed == Some(true) {
+        cfn.resolve(doc).unwrap_or(Value::Null)
+    } else {
+        Value::Null
+    };
+    match cfn.pending.take() {
+        Some(Atom::Var(v)) => {
+            for value in domain(t, &v) {
+                let mut next = assume.clone();
+                next.vars.insert(v.clone(), value);
+                if !explore(t, resource, doc, &next, out) {
+                    return false;
+                }
+            }
+            true
+        }
+        Some(Atom::Free(key)) => {
+            for b in [true, false] {
+                let mut next = assume.clone();
+                next.free.insert(key.clone(), b);
+                if !explore(t, resource, doc, &next, out) {
+                    return false;
+                }
+            }
+            true
+        }
+        None => {
+            out.push(Leaf {
+                when: cfn.consulted,
+                deployed: deployed == Some(true),
+                document,
+                notes: cfn.notes,
+            });
+            true
+        }
+    }
+}
+
 pub(super) fn cloudformation(
     value: &Value,
     text: &str,
@@ -503,6 +776,13 @@ pub(super) fn cloudformation(
             )
             .help("add `Resources:` with the template's resources, e.g. an `AWS::IAM::Role` (AWS CloudFormation User Guide, \"CloudFormation template Resources syntax\")")
         })?;
+    let template = Template {
+        params,
+        overrides,
+        conditions,
+        owner,
+        compared: compared_values(conditions),
+    };
     let mut out = Vec::new();
     for (name, resource) in resources {
         let kind = resource.get("Type").and_then(Value::as_str).unwrap_or("");
@@ -515,76 +795,114 @@ pub(super) fn cloudformation(
         else {
             continue;
         };
-        let mut cfn = Cfn {
-            params,
-            overrides,
-            conditions,
-            owner,
-            notes: Vec::new(),
-            depth: 0,
-        };
-        // A resource whose condition is false under the defaults is not deployed.
-        if let Some(c) = resource.get("Condition").and_then(Value::as_str) {
-            if cfn.condition(c) == Some(false) {
-                out.push(Role {
-                    name: name.clone(),
-                    source: format!(
-                        "{file}#{}",
-                        Pointer::root().key("Resources").key(name).as_str()
-                    ),
-                    line: line_of(text, &format!("{name}:")),
-                    account: owner.map(str::to_owned),
-                    partition: None,
-                    document: Value::Null,
-                    notes: vec![format!(
-                        "not deployed: its condition `{c}` is false under the parameter defaults"
-                    )],
-                    path: None,
-                    arn: None,
-                    ignores: Vec::new(),
-                });
+        let at = Pointer::root().key("Resources").key(name);
+        let source = format!("{file}#{}", at.as_str());
+        let line =
+            line_of(text, &format!("{name}:")).or_else(|| line_of(text, &format!("\"{name}\"")));
+        let mut leaves = Vec::new();
+        let complete = explore(
+            &template,
+            resource,
+            doc,
+            &Assumption::default(),
+            &mut leaves,
+        );
+        let mut branches: Vec<Branch> = Vec::new();
+        let mut not_deployed: Vec<String> = Vec::new();
+        for leaf in leaves {
+            if !leaf.deployed {
+                let label = Branch {
+                    when: leaf.when,
+                    ..Branch::default()
+                }
+                .label();
+                not_deployed.push(label);
                 continue;
             }
+            let mut document = leaf.document;
+            if let Value::String(s) = &document {
+                // A document given as a JSON string.
+                let at = at.key("Properties").key("AssumeRolePolicyDocument");
+                document =
+                    crate::json::parse(s, "the AssumeRolePolicyDocument text").map_err(|e| {
+                        embedded_error(
+                        &at,
+                        &e,
+                        "give the document as a JSON or YAML object, or as a JSON string of one",
+                    )
+                    })?;
+            }
+            repair_principals(&mut document, owner);
+            // Combinations that give the same policy are one branch (the first one's values).
+            if !branches.iter().any(|b| b.document == document) {
+                branches.push(Branch {
+                    when: leaf.when,
+                    document,
+                    notes: leaf.notes,
+                });
+            }
         }
-        let mut document = cfn.resolve(doc).unwrap_or(Value::Null);
-        if let Value::String(s) = &document {
-            // A document given as a JSON string.
-            let at = Pointer::root()
-                .key("Resources")
-                .key(name)
-                .key("Properties")
-                .key("AssumeRolePolicyDocument");
-            document = crate::json::parse(s, "the AssumeRolePolicyDocument text").map_err(|e| {
-                embedded_error(
-                    &at,
-                    &e,
-                    "give the document as a JSON or YAML object, or as a JSON string of one",
-                )
-            })?;
+        let Some(first) = branches.first() else {
+            let c = resource
+                .get("Condition")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            out.push(Role {
+                name: name.clone(),
+                source,
+                line,
+                account: owner.map(str::to_owned),
+                document: Value::Null,
+                notes: vec![format!(
+                    "not deployed: its condition `{c}` is false under the parameter values"
+                )],
+                ..Role::default()
+            });
+            continue;
+        };
+        let mut notes: Vec<String> = Vec::new();
+        for b in &branches {
+            for n in &b.notes {
+                if !notes.contains(n) {
+                    notes.push(n.clone());
+                }
+            }
         }
-        repair_principals(&mut document, owner);
-        let at = Pointer::root().key("Resources").key(name);
+        if branches.len() > 1 {
+            notes.push(format!(
+                "the parameter values do not decide the template's conditions: {} deployable policies analysed, the worst reported",
+                branches.len()
+            ));
+        }
+        if !not_deployed.is_empty() {
+            notes.push(format!(
+                "not deployed {} (the parameter values do not decide it)",
+                not_deployed.join(", or ")
+            ));
+        }
+        if !complete {
+            notes.push(format!("the template's conditions allow more than {MAX_TEMPLATE_BRANCHES} combinations: the first {MAX_TEMPLATE_BRANCHES} were analysed, so no verdict over them is a proof"));
+        }
         let ignores = inline_ignores(resource, &at)?;
         let path = resource
             .get("Properties")
             .and_then(|p| p.get("Path"))
             .and_then(Value::as_str)
             .map(str::to_owned);
+        let document = first.document.clone();
+        let single = branches.len() == 1 && first.when.is_empty() && complete;
         out.push(Role {
             path,
-            arn: None,
             ignores,
             name: name.clone(),
-            source: format!(
-                "{file}#{}",
-                Pointer::root().key("Resources").key(name).as_str()
-            ),
-            line: line_of(text, &format!("{name}:"))
-                .or_else(|| line_of(text, &format!("\"{name}\""))),
+            source,
+            line,
             account: owner.map(str::to_owned),
-            partition: None,
             document,
-            notes: cfn.notes,
+            notes,
+            branches: if single { Vec::new() } else { branches },
+            branches_truncated: !complete,
+            ..Role::default()
         });
     }
     Ok(out)

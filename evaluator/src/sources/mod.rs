@@ -53,7 +53,7 @@ impl InputKind {
 }
 
 /// A role found in an input, with its trust policy as a JSON document.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Role {
     /// The role's name (logical ID, Terraform address, or role name).
     pub name: String,
@@ -76,6 +76,40 @@ pub struct Role {
     /// Findings the template itself accepts (CloudFormation `Metadata: {trustsim: {ignore:
     /// [...]}}` on the role resource).
     pub ignores: Vec<InlineIgnore>,
+    /// When the template's conditions are not decided by its parameter values: each policy the
+    /// role can deploy with, and the condition values that give it (`document` is the first).
+    /// Empty when the role has one policy.
+    pub branches: Vec<Branch>,
+    /// True when the conditions allow more deployable policies than
+    /// [`crate::limits::MAX_TEMPLATE_BRANCHES`]: `branches` holds the first ones, and no verdict
+    /// over them alone is a proof.
+    pub branches_truncated: bool,
+}
+
+/// One policy a role can deploy with, under the condition values that give it.
+#[derive(Clone, Debug, Default)]
+pub struct Branch {
+    /// The values of the undecided conditions on this branch, in the order met.
+    pub when: Vec<(String, bool)>,
+    /// The trust policy, intrinsics resolved.
+    pub document: Value,
+    /// What could not be resolved on this branch.
+    pub notes: Vec<String>,
+}
+
+impl Branch {
+    /// `when IsProd is false and UseVendor is true`; empty when no condition is undecided.
+    pub fn label(&self) -> String {
+        if self.when.is_empty() {
+            return String::new();
+        }
+        let parts: Vec<String> = self
+            .when
+            .iter()
+            .map(|(c, v)| format!("{c} is {v}"))
+            .collect();
+        format!("when {}", parts.join(" and "))
+    }
 }
 
 /// A finding that a template accepts inline: `Metadata: {trustsim: {ignore: [{threat: ...,
@@ -150,6 +184,7 @@ pub fn roles_with(
             path: None,
             arn: None,
             ignores: Vec::new(),
+            ..Role::default()
         }]),
         InputKind::CloudFormation => {
             cloudformation::cloudformation(value, text, &file, owner, parameters)

@@ -113,6 +113,7 @@ pub(super) fn terraform(
             partition: arn.as_deref().and_then(crate::analysis::partition::of_arn),
             document,
             notes,
+            ..Role::default()
         });
     }
     Ok(out)

@@ -25,7 +25,9 @@ impl fmt::Debug for LoadedRole {
 /// exports of a folder and its subfolders (files ending in `.json`, `.yaml`, `.yml` or
 /// `.template`, in path order). Files that are none of these inputs (a request, say) are
 /// skipped; a file that cannot be read, or a trust policy that does not parse, is a
-/// [`Failure`] naming it.
+/// [`Failure`] naming it. A template role that is not deployed under its parameter values is
+/// left out; one whose conditions the values do not decide gives a role for each policy it can
+/// deploy with, named `Role (when IsProd is false)`.
 pub fn load_roles(dir: impl AsRef<Path>, owner: Option<&str>) -> Result<Vec<LoadedRole>, Failure> {
     let mut files = Vec::new();
     collect_files(dir.as_ref(), &mut files)?;
@@ -42,14 +44,29 @@ pub fn load_roles(dir: impl AsRef<Path>, owner: Option<&str>) -> Result<Vec<Load
         let roles = crate::sources::roles(kind, &value, &text, &path, owner)
             .map_err(|e| Failure::new(format!("{}: {e}", path.display())))?;
         for role in roles {
-            let policy = TrustPolicy::from_value(&role.document)
-                .map_err(|e| Failure::new(format!("{}: {e}", role.source)))?;
-            out.push(LoadedRole {
-                name: role.name,
-                source: role.source,
-                account: role.account.or_else(|| owner.map(str::to_owned)),
-                policy,
-            });
+            // A role the template does not deploy has no policy to test.
+            if role.document.is_null() {
+                continue;
+            }
+            // A template whose conditions are undecided: each deployable policy is a role.
+            let variants: Vec<(String, &Value)> = if role.branches.is_empty() {
+                vec![(role.name.clone(), &role.document)]
+            } else {
+                role.branches
+                    .iter()
+                    .map(|b| (format!("{} ({})", role.name, b.label()), &b.document))
+                    .collect()
+            };
+            for (name, document) in variants {
+                let policy = TrustPolicy::from_value(document)
+                    .map_err(|e| Failure::new(format!("{}: {e}", role.source)))?;
+                out.push(LoadedRole {
+                    name,
+                    source: role.source.clone(),
+                    account: role.account.clone().or_else(|| owner.map(str::to_owned)),
+                    policy,
+                });
+            }
         }
     }
     Ok(out)
