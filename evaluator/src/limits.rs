@@ -101,6 +101,12 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// Most policies analysed for one role of a template whose `Conditions` the parameter values do
+/// not decide (each deployable combination of condition values that gives a different policy);
+/// past it the role's verdicts over the analysed ones are `inconclusive` unless a finding is
+/// already proven (docs/cli.md, "What is resolved").
+pub const MAX_TEMPLATE_BRANCHES: usize = 64;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,8 +124,3 @@ mod tests {
     }
 }
 
-/// Most policies analysed for one role of a template whose `Conditions` the parameter values do
-/// not decide (each deployable combination of condition values that gives a different policy);
-/// past it the role's verdicts over the analysed ones are `inconclusive` unless a finding is
-/// already proven (docs/cli.md, "What is resolved").
-pub const MAX_TEMPLATE_BRANCHES: usize = 64;
