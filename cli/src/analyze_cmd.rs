@@ -328,6 +328,11 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             Err(e) => errors.push(format!("{text}: not a valid pattern: {e}")),
         }
     }
+    let deployment = sources::Deployment {
+        owner: account.clone(),
+        partition: partition.clone(),
+        parameters,
+    };
     let mut roles = Vec::new();
     let mut jobs: Vec<sources::Role> = Vec::new();
     for path in &paths {
@@ -375,14 +380,13 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                 continue;
             }
         }
-        let found =
-            match sources::roles_with(kind, &value, &text, path, account.as_deref(), &parameters) {
-                Ok(r) => r,
-                Err(e) => {
-                    errors.push(input_error(path, &e));
-                    continue;
-                }
-            };
+        let found = match sources::roles_for(kind, &value, &text, path, &deployment) {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(input_error(path, &e));
+                continue;
+            }
+        };
         for role in found {
             if role.document.is_null() {
                 notes.push(format!("{}: {}", role.source, role.notes.join("; ")));

@@ -123,4 +123,3 @@ mod tests {
         assert_eq!(counted_chars("{ \"a\" :\n 1 }"), 7);
     }
 }
-

@@ -61,10 +61,40 @@ pub fn table() -> &'static [Service] {
 
 /// The row of a service principal. Service principal names are compared without regard to
 /// case, as IAM compares principals.
+///
+/// A regional name `SERVICE.REGION.amazonaws.com` (`states.us-east-1.amazonaws.com`, or
+/// `states.stack-region.amazonaws.com` for a template's `${AWS::Region}`) is the row of
+/// `SERVICE.amazonaws.com`: AWS names a service in an opt-in Region so, and the service is the
+/// same (AWS CDK API Reference, "ServicePrincipalOpts", `region`: "the region name needs to be
+/// included to reference the correct service principal", rendered `SERVICE.REGION.amazonaws.com`).
 pub fn service(principal: &str) -> Option<&'static Service> {
-    table()
-        .iter()
-        .find(|s| s.principal.eq_ignore_ascii_case(principal))
+    let find = |name: &str| {
+        table()
+            .iter()
+            .find(|s| s.principal.eq_ignore_ascii_case(name))
+    };
+    find(principal).or_else(|| {
+        let rest = principal.strip_suffix(".amazonaws.com")?;
+        let (name, region) = rest.rsplit_once('.')?;
+        (region == crate::sources::STACK_REGION || is_region(region))
+            .then(|| find(&format!("{name}.amazonaws.com")))
+            .flatten()
+    })
+}
+
+/// A Region code: `us-east-1`, `ap-southeast-3`, `us-gov-west-1`, `eusc-de-east-1` (letters,
+/// then hyphen-separated lower-case words, then a number).
+fn is_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts
+            .last()
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .iter()
+            .rev()
+            .skip(1)
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
 /// The row of a service that assumes a role only after `iam:PassRole`.
@@ -109,5 +139,13 @@ mod tests {
         assert!(requires_pass_role("ec2.amazonaws.com").is_some());
         assert!(requires_pass_role("Lambda.amazonaws.com").is_some());
         assert!(service("unknown-thing.amazonaws.com").is_none());
+        // Regional names are the service's own row; a three-part name is not a Region.
+        assert_eq!(
+            service("states.us-east-1.amazonaws.com").map(|s| s.principal),
+            Some("states.amazonaws.com")
+        );
+        assert!(service("states.stack-region.amazonaws.com").is_some());
+        assert!(service("states.useast1.amazonaws.com").is_none());
+        assert!(service("monitoring.rds.amazonaws.com").is_some());
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::{embedded_error, line_of, member_or_root, Branch, InlineIgnore, Role};
+use super::{embedded_error, line_of, member_or_root, Branch, Deployment, InlineIgnore, Role};
 use crate::limits::MAX_TEMPLATE_BRANCHES;
 use crate::pointer::Pointer;
 use crate::policy::PolicyError;
@@ -84,6 +84,8 @@ struct Template<'a> {
     /// The template's `Conditions`.
     conditions: &'a Map<String, Value>,
     owner: Option<&'a str>,
+    /// `AWS::Partition`.
+    partition: &'a str,
     /// For each `Ref` that a condition compares (`Fn::Equals [!Ref Env, prod]`), the values it
     /// is compared with.
     compared: BTreeMap<String, BTreeSet<String>>,
@@ -355,10 +357,26 @@ impl Cfn<'_> {
                     None
                 }
             },
-            "AWS::Partition" => Some("aws".to_owned()),
-            "AWS::URLSuffix" => Some("amazonaws.com".to_owned()),
+            // AWS CloudFormation User Guide, "Pseudo parameters reference": `AWS::Partition` is
+            // the partition of the stack's Region, and `AWS::URLSuffix` is `amazonaws.com`,
+            // `amazonaws.com.cn` in the China Regions.
+            "AWS::Partition" => Some(self.t.partition.to_owned()),
+            "AWS::URLSuffix" => match self.t.partition {
+                "aws-cn" => Some("amazonaws.com.cn".to_owned()),
+                p if p == "aws" || p == "aws-us-gov" => Some("amazonaws.com".to_owned()),
+                p => {
+                    self.note(&format!("`AWS::URLSuffix` in partition {p}"));
+                    None
+                }
+            },
+            // The stack's Region: some Region the owner deploys in. In a service principal
+            // (`states.${AWS::Region}.amazonaws.com`) it stands as [`STACK_REGION`].
+            // In a condition it is a value the conditions compare, like a parameter without
+            // default.
+            "AWS::Region" if self.depth > 0 => None,
+            "AWS::Region" => Some(STACK_REGION.to_owned()),
             // The stack's own values: known to the owner, not to trustsim.
-            p @ ("AWS::Region" | "AWS::StackName" | "AWS::StackId" | "AWS::NotificationARNs") => {
+            p @ ("AWS::StackName" | "AWS::StackId" | "AWS::NotificationARNs") => {
                 self.note(&format!("pseudo parameter `{p}`"));
                 None
             }
@@ -527,6 +545,12 @@ fn text_of(v: &Value) -> String {
     }
 }
 
+/// The stand-in for the stack's Region (`AWS::Region`), which the owner chooses: a service
+/// principal `states.stack-region.amazonaws.com` is the regional name of Step Functions (the
+/// knowledge tables read `SERVICE.REGION.amazonaws.com` as `SERVICE.amazonaws.com`), and an ARN
+/// in it is one of the owner's. Said `${AWS::Region}` in words ([`in_words`]).
+pub const STACK_REGION: &str = "stack-region";
+
 /// The stand-in for a service principal that did not resolve.
 pub const UNRESOLVED_SERVICE: &str = "unresolved-service.amazonaws.com";
 /// The host of the stand-in for an identity provider that did not resolve.
@@ -535,7 +559,10 @@ pub const UNRESOLVED_PROVIDER_HOST: &str = "unresolved.example.com";
 /// Text for the user with the stand-ins of unresolved principals said in words, so that no
 /// internal placeholder reaches an explanation or a residual.
 pub fn in_words(text: &str) -> String {
-    let mut out = text.replace(
+    let mut out = text
+        .replace(&format!(".{STACK_REGION}."), ".${AWS::Region}.")
+        .replace(&format!(":{STACK_REGION}:"), ":${AWS::Region}:");
+    out = out.replace(
         UNRESOLVED_SERVICE,
         "a service whose name the template leaves unresolved",
     );
@@ -754,9 +781,10 @@ pub(super) fn cloudformation(
     value: &Value,
     text: &str,
     file: &str,
-    owner: Option<&str>,
-    overrides: &[(String, String)],
+    deployment: &Deployment,
 ) -> Result<Vec<Role>, PolicyError> {
+    let owner = deployment.owner.as_deref();
+    let overrides = deployment.parameters.as_slice();
     let empty = Map::new();
     let params = value
         .get("Parameters")
@@ -781,6 +809,7 @@ pub(super) fn cloudformation(
         overrides,
         conditions,
         owner,
+        partition: deployment.partition.as_deref().unwrap_or("aws"),
         compared: compared_values(conditions),
     };
     let mut out = Vec::new();

@@ -18,7 +18,7 @@ mod cloudformation;
 mod terraform_plan;
 mod yaml;
 
-pub use cloudformation::{in_words, UNRESOLVED_PROVIDER_HOST, UNRESOLVED_SERVICE};
+pub use cloudformation::{in_words, STACK_REGION, UNRESOLVED_PROVIDER_HOST, UNRESOLVED_SERVICE};
 pub use yaml::read_value;
 
 use std::path::Path;
@@ -169,26 +169,46 @@ pub fn roles_with(
     owner: Option<&str>,
     parameters: &[(String, String)],
 ) -> Result<Vec<Role>, PolicyError> {
+    let deployment = Deployment {
+        owner: owner.map(str::to_owned),
+        partition: None,
+        parameters: parameters.to_vec(),
+    };
+    roles_for(kind, value, text, path, &deployment)
+}
+
+/// What is known of the deployment a template is read for.
+#[derive(Clone, Debug, Default)]
+pub struct Deployment {
+    /// The owner account (`AWS::AccountId`).
+    pub owner: Option<String>,
+    /// The partition (`AWS::Partition`, `AWS::URLSuffix`); `aws` when not given.
+    pub partition: Option<String>,
+    /// CloudFormation parameter values, in place of the defaults.
+    pub parameters: Vec<(String, String)>,
+}
+
+/// The roles of an input of the given kind, read for a deployment.
+pub fn roles_for(
+    kind: InputKind,
+    value: &Value,
+    text: &str,
+    path: &Path,
+    deployment: &Deployment,
+) -> Result<Vec<Role>, PolicyError> {
     let file = path.display().to_string();
+    let owner = deployment.owner.as_deref();
     match kind {
         InputKind::Policy => Ok(vec![Role {
             name: path
                 .file_stem()
                 .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
             source: file,
-            line: None,
             account: owner.map(str::to_owned),
-            partition: None,
             document: value.clone(),
-            notes: Vec::new(),
-            path: None,
-            arn: None,
-            ignores: Vec::new(),
             ..Role::default()
         }]),
-        InputKind::CloudFormation => {
-            cloudformation::cloudformation(value, text, &file, owner, parameters)
-        }
+        InputKind::CloudFormation => cloudformation::cloudformation(value, text, &file, deployment),
         InputKind::Terraform => terraform_plan::terraform(value, text, &file, owner),
         InputKind::AccountExport => account_export::account_export(value, text, &file),
     }
