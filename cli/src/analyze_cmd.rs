@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 use trustsim_evaluator::analysis::branches;
 use trustsim_evaluator::analysis::owner_from;
+use trustsim_evaluator::sources::terraform_config;
 use trustsim_evaluator::sources::{self, InputKind};
 use trustsim_evaluator::{analyze, Analysis, AnalysisOptions, TrustPolicy, Verdict};
 
@@ -145,7 +146,8 @@ pub(crate) struct Role {
     pub(crate) documents: Vec<Value>,
 }
 
-/// Every `.json` file under a path (the path itself when it is a file), in sorted order.
+/// Every input file under a path (the path itself when it is a file), in sorted order:
+/// `.json`, `.yaml`, `.yml`, `.template`, and Terraform's `.tf`, `.tf.json` and `.tfvars`.
 fn files(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
     if path.is_dir() {
         let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
@@ -157,35 +159,48 @@ fn files(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
         };
         entries.sort();
         for e in entries {
-            if is_hcl(&e) {
-                errors.push(hcl_error(&e));
-                continue;
-            }
             if e.is_dir()
+                || terraform_config::is_terraform_file(&e)
                 || e.extension()
                     .is_some_and(|x| x == "json" || x == "yaml" || x == "yml" || x == "template")
             {
                 files(&e, out, errors);
             }
         }
-    } else if is_hcl(path) {
-        errors.push(hcl_error(path));
     } else {
         out.push(path.to_path_buf());
     }
 }
 
-/// A Terraform configuration file (`.tf`), which trustsim does not read yet: reported, so that a
-/// folder of `.tf` files never passes a CI gate with "0 roles".
-fn is_hcl(path: &Path) -> bool {
-    path.is_file() && path.extension().is_some_and(|x| x == "tf")
-}
-
-fn hcl_error(path: &Path) -> String {
-    format!(
-        "{}: Terraform configuration (.tf) is not read yet, so its roles were not analysed\n  help: analyse the plan instead: `terraform plan -out plan.out && terraform show -json plan.out > plan.json`, then `trustsim analyze plan.json`",
-        path.display()
-    )
+/// The roles of the Terraform modules among the inputs: the `.tf`, `.tf.json` and `.tfvars`
+/// files of each directory are one module.
+fn terraform_modules(
+    paths: &[PathBuf],
+    deployment: &sources::Deployment,
+    jobs: &mut Vec<sources::Role>,
+    errors: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) {
+    let mut modules: std::collections::BTreeMap<PathBuf, Vec<(PathBuf, String)>> =
+        std::collections::BTreeMap::new();
+    for path in paths
+        .iter()
+        .filter(|p| terraform_config::is_terraform_file(p))
+    {
+        match read_text(path, MAX_TEMPLATE_BYTES, "a Terraform file") {
+            Ok(text) => modules
+                .entry(path.parent().map(Path::to_path_buf).unwrap_or_default())
+                .or_default()
+                .push((path.clone(), text)),
+            Err(e) => errors.push(e),
+        }
+    }
+    for (dir, files) in modules {
+        let found = terraform_config::module_roles(&dir, &files, deployment);
+        errors.extend(found.errors.iter().map(ToString::to_string));
+        notes.extend(found.notes);
+        jobs.extend(found.roles);
+    }
 }
 
 /// Runs the command.
@@ -335,7 +350,11 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
     };
     let mut roles = Vec::new();
     let mut jobs: Vec<sources::Role> = Vec::new();
-    for path in &paths {
+    terraform_modules(&paths, &deployment, &mut jobs, &mut errors, &mut notes);
+    for path in paths
+        .iter()
+        .filter(|p| !terraform_config::is_terraform_file(p))
+    {
         let text = match read_text(path, MAX_FILE_BYTES, "any input") {
             Ok(t) => t,
             Err(e) => {

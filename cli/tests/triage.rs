@@ -373,22 +373,6 @@ fn config_file_errors_name_the_line_and_flags_win() {
     assert!(err.contains("--trusted-account `12`"), "{err}");
 }
 
-/// A folder of Terraform configuration never passes a gate with "0 roles": until `.tf` files are
-/// read, each one is an input error that says how to analyse the plan instead.
-#[test]
-fn terraform_configuration_is_never_silently_skipped() {
-    let dir = scratch("tf");
-    std::fs::write(dir.join("main.tf"), "resource \"aws_iam_role\" \"r\" {}\n").unwrap();
-    let d = dir.display().to_string();
-    let (code, report, err) = json_run(&dir, &["analyze", &d, "--format", "json"]);
-    assert_eq!(code, Some(1), "{err}");
-    assert!(
-        err.contains("main.tf: Terraform configuration (.tf) is not read yet"),
-        "{err}"
-    );
-    assert_eq!(report["errors"].as_array().unwrap().len(), 1);
-}
-
 fn fixture(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")

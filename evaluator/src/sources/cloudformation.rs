@@ -580,7 +580,7 @@ pub fn in_words(text: &str) -> String {
 
 /// Principals that did not resolve become a role of the owner's account named after the
 /// reference, so the document stays a valid trust policy.
-fn repair_principals(doc: &mut Value, owner: Option<&str>) {
+pub(super) fn repair_principals(doc: &mut Value, owner: Option<&str>) {
     let account = owner.unwrap_or("000000000000");
     let statements: Vec<&mut Value> = match doc.get_mut("Statement") {
         Some(Value::Array(list)) => list.iter_mut().collect(),

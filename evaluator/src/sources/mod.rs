@@ -15,6 +15,7 @@
 
 mod account_export;
 mod cloudformation;
+pub mod terraform_config;
 mod terraform_plan;
 mod yaml;
 

@@ -1,0 +1,248 @@
+//! Terraform configuration read directly (`.tf`, `.tf.json`, `.tfvars`), as CI scans it without
+//! a plan: five real public modules and a hand-written one (`tests/fixtures/terraform/`, sources
+//! and licences in `tests/fixtures/README.md`), golden snapshots of their verdicts, and the
+//! errors a broken file gives.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers on fixtures they wrote"
+)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn run(args: &[&str]) -> (Option<i32>, Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_trustsim"))
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terraform"))
+        .args(args)
+        .args(["--format", "json", "--no-config"])
+        .output()
+        .expect("run trustsim");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report = serde_json::from_str(&stdout).unwrap_or(Value::Null);
+    (
+        out.status.code(),
+        report,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// One line per role: its place and line, and each threat that is not `not-applicable`, with
+/// the condition values a finding depends on.
+fn verdicts(report: &Value) -> String {
+    let mut s = String::new();
+    for r in report["roles"].as_array().unwrap() {
+        let _ = write!(s, "{} (line {})", r["source"].as_str().unwrap(), r["line"]);
+        for t in r["threats"].as_array().unwrap() {
+            let v = t["verdict"].as_str().unwrap();
+            if v == "not-applicable" {
+                continue;
+            }
+            let _ = write!(s, "\n  {} {v}", t["threat"].as_str().unwrap());
+            let e = t["explanation"].as_str().unwrap();
+            if let Some(rest) = e.strip_prefix("when ") {
+                let _ = write!(s, " (when {})", rest.split(':').next().unwrap());
+            }
+            if t["suppressed"].is_object() {
+                s.push_str(" [suppressed]");
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
+const OWNER: &str = "111122223333";
+
+/// The five real modules with their variables' defaults: every role is read, and none is open.
+#[test]
+fn real_modules_with_their_defaults() {
+    let (code, report, err) = run(&[
+        "analyze",
+        "iam-role",
+        "irsa",
+        "cloudposse-iam-role",
+        "lambda",
+        "lambda-deploy",
+        "--account",
+        OWNER,
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(report["errors"], Value::Array(Vec::new()), "{err}");
+    assert_eq!(report["roles"].as_array().unwrap().len(), 5);
+    insta::assert_snapshot!("real_modules_defaults", verdicts(&report));
+}
+
+/// The modules as a caller sets them: `iam-role` with GitHub OIDC enabled and no subject lets
+/// any GitHub repository in; with a subject it does not; IRSA for an EKS cluster's provider; the
+/// cloudposse role trusting a vendor account.
+#[test]
+fn real_modules_as_called() {
+    let (code, report, err) = run(&[
+        "analyze",
+        "iam-role",
+        "--account",
+        OWNER,
+        "--parameter",
+        "enable_github_oidc=true",
+    ]);
+    assert_eq!(code, Some(3), "{err}");
+    let mut s = verdicts(&report);
+    let (code, report, err) = run(&[
+        "analyze",
+        "iam-role",
+        "--account",
+        OWNER,
+        "--parameter",
+        "enable_github_oidc=true",
+        "--parameter",
+        "oidc_subjects=[\"example-org/app:ref:refs/heads/main\"]",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    s.push_str(&verdicts(&report));
+    let (code, report, err) = run(&[
+        "analyze",
+        "cloudposse-iam-role",
+        "--account",
+        OWNER,
+        "--parameter",
+        "principals={AWS=[\"arn:aws:iam::999988887777:root\"]}",
+    ]);
+    assert_eq!(code, Some(3), "{err}");
+    s.push_str(&verdicts(&report));
+    let provider = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+    let (code, report, err) = run(&[
+        "analyze",
+        "irsa",
+        "--account",
+        OWNER,
+        "--parameter",
+        &format!("oidc_providers={{main={{provider_arn=\"{provider}\", namespace_service_accounts=[\"default:app\"]}}}}"),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    s.push_str(&verdicts(&report));
+    insta::assert_snapshot!("real_modules_as_called", s);
+}
+
+/// The hand-written module: `jsonencode`, a heredoc, `file()`, documents built on documents,
+/// GitHub OIDC, a conditional, `.tf.json`, `terraform.tfvars` (the vendor account it sets wins
+/// over the default) and an inline `# trustsim:ignore`.
+#[test]
+fn every_way_of_writing_a_trust_policy() {
+    let (code, report, err) = run(&["analyze", "handmade", "--account", OWNER]);
+    assert_eq!(code, Some(3), "{err}");
+    let text = report.to_string();
+    assert!(
+        text.contains("888877776666"),
+        "terraform.tfvars sets the vendor"
+    );
+    let mut s = verdicts(&report);
+    // The conditional opens the reader role when its variable is true; with no value at all
+    // (no default), both sides deploy and the finding names the condition.
+    let (_, report, err) = run(&[
+        "analyze",
+        "handmade",
+        "--account",
+        OWNER,
+        "--parameter",
+        "public_bucket_reader=true",
+    ]);
+    assert!(report["roles"].is_array(), "{err}");
+    s.push_str("-- public_bucket_reader=true\n");
+    s.push_str(&verdicts(&report));
+    insta::assert_snapshot!("handmade", s);
+}
+
+/// An undecided conditional is explored both ways: a variable without default that decides a
+/// principal gives the worst of the two policies, naming the condition.
+#[test]
+fn an_undecided_conditional_never_hides_an_open_side() {
+    let dir = scratch("undecided");
+    std::fs::write(
+        dir.join("main.tf"),
+        r#"
+variable "open" { type = bool }
+resource "aws_iam_role" "r" {
+  assume_role_policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole",
+      Principal = { AWS = var.open ? "*" : "arn:aws:iam::111122223333:role/ci" } }]
+  })
+}
+"#,
+    )
+    .unwrap();
+    let (code, report, err) = run(&["analyze", dir.to_str().unwrap(), "--account", OWNER]);
+    assert_eq!(code, Some(3), "{err}");
+    let public = &report["roles"][0]["threats"][0];
+    assert_eq!(public["verdict"], "exposed");
+    assert!(
+        public["explanation"]
+            .as_str()
+            .unwrap()
+            .starts_with("when var.open is true: "),
+        "{public}"
+    );
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("trustsim-tf-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A folder of Terraform files never passes a gate with "0 roles" by accident: a file that does
+/// not parse is an error at its line and column, and a role whose policy cannot be known is an
+/// error at its line; the other files are still read.
+#[test]
+fn broken_terraform_is_an_error_at_its_line() {
+    let dir = scratch("broken");
+    std::fs::write(
+        dir.join("broken.tf"),
+        "resource \"aws_iam_role\" \"r\" {\n  name = \"x\"\n  assume_role_policy = {\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("unknown.tf"),
+        "\n\nresource \"aws_iam_role\" \"u\" {\n  assume_role_policy = module.policy.json\n}\nresource \"aws_iam_role\" \"none\" {\n  name = \"n\"\n}\n",
+    )
+    .unwrap();
+    let (code, report, err) = run(&["analyze", dir.to_str().unwrap(), "--account", OWNER]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(report["errors"].as_array().unwrap().len(), 3, "{err}");
+    assert!(
+        err.contains("broken.tf: line 4, column 3: not valid HCL"),
+        "{err}"
+    );
+    assert!(
+        err.contains("unknown.tf: line 3: the `assume_role_policy` of `aws_iam_role.u`: its value is <unresolved module.policy.json>"),
+        "{err}"
+    );
+    assert!(
+        err.contains("unknown.tf: line 6: `aws_iam_role.none` has no `assume_role_policy`"),
+        "{err}"
+    );
+}
+
+/// An inline ignore needs a threat trustsim knows and a reason.
+#[test]
+fn an_inline_ignore_is_checked() {
+    let dir = scratch("ignore");
+    std::fs::write(
+        dir.join("main.tf"),
+        "# trustsim:ignore confused-deputy\nresource \"aws_iam_role\" \"r\" {\n  assume_role_policy = jsonencode({Statement = []})\n}\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["analyze", dir.to_str().unwrap(), "--account", OWNER]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("main.tf: line 1: an inline ignore needs a reason"),
+        "{err}"
+    );
+}
