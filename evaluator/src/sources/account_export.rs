@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{embedded_error, line_of, member_or_root, Role};
+use super::{embedded_error, member_or_root, Role};
 use crate::pointer::Pointer;
 use crate::policy::PolicyError;
 
@@ -60,6 +60,7 @@ pub(super) fn account_export(
             .help("give the output of `aws iam get-account-authorization-details` unchanged")
         })?;
     let mut out = Vec::new();
+    let lines = super::lines::field_lines(text, "RoleName");
     for (i, role) in list.iter().enumerate() {
         let at = Pointer::root().key("RoleDetailList").index(i);
         let name = role
@@ -108,7 +109,7 @@ pub(super) fn account_export(
         out.push(Role {
             name: name.clone(),
             source: format!("{file}#{}", at.as_str()),
-            line: line_of(text, &format!("\"{name}\"")),
+            line: lines.get(&name).copied(),
             account,
             partition: arn.and_then(crate::analysis::partition::of_arn),
             document,

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::{embedded_error, line_of, member_or_root, Branch, Deployment, InlineIgnore, Role};
+use super::{embedded_error, member_or_root, Branch, Deployment, InlineIgnore, Role};
 use crate::limits::MAX_TEMPLATE_BRANCHES;
 use crate::pointer::Pointer;
 use crate::policy::PolicyError;
@@ -813,6 +813,7 @@ pub(super) fn cloudformation(
         compared: compared_values(conditions),
     };
     let mut out = Vec::new();
+    let lines = super::lines::resource_lines(text);
     for (name, resource) in resources {
         let kind = resource.get("Type").and_then(Value::as_str).unwrap_or("");
         if kind != "AWS::IAM::Role" && kind != "AWS::Serverless::Function" {
@@ -826,8 +827,7 @@ pub(super) fn cloudformation(
         };
         let at = Pointer::root().key("Resources").key(name);
         let source = format!("{file}#{}", at.as_str());
-        let line =
-            line_of(text, &format!("{name}:")).or_else(|| line_of(text, &format!("\"{name}\"")));
+        let line = lines.get(name).copied();
         let mut leaves = Vec::new();
         let complete = explore(
             &template,

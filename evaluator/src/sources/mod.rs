@@ -15,6 +15,7 @@
 
 mod account_export;
 mod cloudformation;
+mod lines;
 pub mod terraform_config;
 mod terraform_plan;
 mod yaml;
@@ -225,10 +226,6 @@ pub(super) fn member_or_root(value: &Value, key: &str) -> Pointer {
     } else {
         Pointer::root()
     }
-}
-
-pub(super) fn line_of(text: &str, needle: &str) -> Option<usize> {
-    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
 }
 
 // ------------------------------------------------------------------ CloudFormation

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{embedded_error, line_of, Role};
+use super::{embedded_error, Role};
 use crate::pointer::Pointer;
 use crate::policy::PolicyError;
 
@@ -69,6 +69,7 @@ pub(super) fn terraform(
         walk(root, &at, &mut found);
     }
     let mut out = Vec::new();
+    let lines = super::lines::field_lines(text, "address");
     for (address, values, arn, at) in found {
         let account = arn
             .as_deref()
@@ -108,7 +109,7 @@ pub(super) fn terraform(
             ignores: Vec::new(),
             name: address.clone(),
             source: format!("{file}#{address}"),
-            line: line_of(text, &format!("\"{address}\"")),
+            line: lines.get(&address).copied(),
             account,
             partition: arn.as_deref().and_then(crate::analysis::partition::of_arn),
             document,
