@@ -114,29 +114,6 @@ fn json_keys(text: &str) -> BTreeMap<String, usize> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn yaml_resources_are_found_at_their_key() {
-        let t = "Description: \"Deploys R: a role\"\nResources:\n  # a comment\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      R: nested\n  'Other':\n    Type: x\nOutputs:\n  R:\n    Value: 1\n";
-        let l = resource_lines(t);
-        assert_eq!(l.get("R"), Some(&4));
-        assert_eq!(l.get("Other"), Some(&8));
-        assert_eq!(l.len(), 2);
-    }
-
-    #[test]
-    fn json_resources_are_found_at_their_key() {
-        let t = "{\n  \"Description\": \"Deploys R:\",\n  \"Resources\": {\n    \"R\": {\"Type\": \"AWS::IAM::Role\",\n      \"Properties\": {\"R\": 1}},\n    \"S\": {}\n  },\n  \"Outputs\": {\"R\": {}}\n}";
-        let l = resource_lines(t);
-        assert_eq!(l.get("R"), Some(&4));
-        assert_eq!(l.get("S"), Some(&6));
-        assert_eq!(l.len(), 2);
-    }
-}
-
 /// For a JSON text, the first line of each `"field": "value"` (Terraform plans' `"address"`,
 /// account exports' `"RoleName"`), computed once per file.
 pub(super) fn field_lines(text: &str, field: &str) -> BTreeMap<String, usize> {
@@ -170,4 +147,27 @@ pub(super) fn field_lines(text: &str, field: &str) -> BTreeMap<String, usize> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_resources_are_found_at_their_key() {
+        let t = "Description: \"Deploys R: a role\"\nResources:\n  # a comment\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      R: nested\n  'Other':\n    Type: x\nOutputs:\n  R:\n    Value: 1\n";
+        let l = resource_lines(t);
+        assert_eq!(l.get("R"), Some(&4));
+        assert_eq!(l.get("Other"), Some(&8));
+        assert_eq!(l.len(), 2);
+    }
+
+    #[test]
+    fn json_resources_are_found_at_their_key() {
+        let t = "{\n  \"Description\": \"Deploys R:\",\n  \"Resources\": {\n    \"R\": {\"Type\": \"AWS::IAM::Role\",\n      \"Properties\": {\"R\": 1}},\n    \"S\": {}\n  },\n  \"Outputs\": {\"R\": {}}\n}";
+        let l = resource_lines(t);
+        assert_eq!(l.get("R"), Some(&4));
+        assert_eq!(l.get("S"), Some(&6));
+        assert_eq!(l.len(), 2);
+    }
 }
