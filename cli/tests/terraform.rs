@@ -11,51 +11,18 @@
     reason = "test helpers on fixtures they wrote"
 )]
 
-use std::fmt::Write as _;
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
+use support::verdicts;
 
 fn run(args: &[&str]) -> (Option<i32>, Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_trustsim"))
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terraform"))
-        .args(args)
-        .args(["--format", "json", "--no-config"])
-        .output()
-        .expect("run trustsim");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let report = serde_json::from_str(&stdout).unwrap_or(Value::Null);
-    (
-        out.status.code(),
-        report,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    support::run_json(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terraform"),
+        args,
     )
-}
-
-/// One line per role: its place and line, and each threat that is not `not-applicable`, with
-/// the condition values a finding depends on.
-fn verdicts(report: &Value) -> String {
-    let mut s = String::new();
-    for r in report["roles"].as_array().unwrap() {
-        let _ = write!(s, "{} (line {})", r["source"].as_str().unwrap(), r["line"]);
-        for t in r["threats"].as_array().unwrap() {
-            let v = t["verdict"].as_str().unwrap();
-            if v == "not-applicable" {
-                continue;
-            }
-            let _ = write!(s, "\n  {} {v}", t["threat"].as_str().unwrap());
-            let e = t["explanation"].as_str().unwrap();
-            if let Some(rest) = e.strip_prefix("when ") {
-                let _ = write!(s, " (when {})", rest.split(':').next().unwrap());
-            }
-            if t["suppressed"].is_object() {
-                s.push_str(" [suppressed]");
-            }
-        }
-        s.push('\n');
-    }
-    s
 }
 
 const OWNER: &str = "111122223333";

@@ -578,9 +578,66 @@ pub fn in_words(text: &str) -> String {
     out
 }
 
+/// A value of an ARN condition operator (`ArnLike aws:PrincipalArn`, `ArnEquals aws:SourceArn`,
+/// with or without `IfExists`) that did not resolve (`!GetAtt Role.Arn`, a parameter without
+/// default, `Fn::ImportValue`) becomes an ARN of a role in the owner's account named after the
+/// reference: an ARN the owner controls and the attacker cannot produce, so the policy is
+/// analysed instead of refused.
+fn repair_arn_conditions(doc: &mut Value, owner: Option<&str>) {
+    let account = owner.unwrap_or("000000000000");
+    let statements: Vec<&mut Value> = match doc.get_mut("Statement") {
+        Some(Value::Array(list)) => list.iter_mut().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    };
+    for s in statements {
+        let Some(Value::Object(conditions)) = s.get_mut("Condition") else {
+            continue;
+        };
+        for (op, block) in conditions.iter_mut() {
+            let base = op.rsplit(':').next().unwrap_or(op);
+            if !base.starts_with("Arn") {
+                continue;
+            }
+            let Value::Object(keys) = block else {
+                continue;
+            };
+            for v in keys.values_mut() {
+                let fix = |x: &mut Value| {
+                    if let Value::String(text) = x {
+                        if text.contains("<unresolved") {
+                            *text = format!("arn:aws:iam::{account}:role/{}", stand_in_name(text));
+                        }
+                    }
+                };
+                match v {
+                    Value::Array(items) => items.iter_mut().for_each(fix),
+                    other => fix(other),
+                }
+            }
+        }
+    }
+}
+
+/// A role name made of an unresolved reference's text (`unresolved-Fn--GetAtt`).
+fn stand_in_name(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .trim_matches('-')
+        .to_owned()
+}
+
 /// Principals that did not resolve become a role of the owner's account named after the
 /// reference, so the document stays a valid trust policy.
 pub(super) fn repair_principals(doc: &mut Value, owner: Option<&str>) {
+    repair_arn_conditions(doc, owner);
     let account = owner.unwrap_or("000000000000");
     let statements: Vec<&mut Value> = match doc.get_mut("Statement") {
         Some(Value::Array(list)) => list.iter_mut().collect(),
@@ -814,16 +871,28 @@ pub(super) fn cloudformation(
     };
     let mut out = Vec::new();
     let lines = super::lines::resource_lines(text);
+    let sam_default = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+    });
     for (name, resource) in resources {
         let kind = resource.get("Type").and_then(Value::as_str).unwrap_or("");
         if kind != "AWS::IAM::Role" && kind != "AWS::Serverless::Function" {
             continue;
         }
-        let Some(doc) = resource
-            .get("Properties")
-            .and_then(|p| p.get("AssumeRolePolicyDocument"))
-        else {
+        let props = resource.get("Properties");
+        let sam = kind == "AWS::Serverless::Function";
+        // A SAM function without `Role` gets an execution role that AWS SAM creates, trusting
+        // Lambda unless `AssumeRolePolicyDocument` says otherwise (AWS Serverless Application
+        // Model Developer Guide, "AWS::Serverless::Function": properties `Role` and
+        // `AssumeRolePolicyDocument`); with `Role` the role is elsewhere.
+        if sam && props.and_then(|p| p.get("Role")).is_some() {
             continue;
+        }
+        let doc = match props.and_then(|p| p.get("AssumeRolePolicyDocument")) {
+            Some(d) => d,
+            None if sam => &sam_default,
+            None => continue,
         };
         let at = Pointer::root().key("Resources").key(name);
         let source = format!("{file}#{}", at.as_str());
@@ -911,6 +980,19 @@ pub(super) fn cloudformation(
         }
         if !complete {
             notes.push(format!("the template's conditions allow more than {MAX_TEMPLATE_BRANCHES} combinations: the first {MAX_TEMPLATE_BRANCHES} were analysed, so no verdict over them is a proof"));
+        }
+        if sam {
+            notes.push(format!(
+                "the execution role AWS SAM creates for the function ({name}Role){}",
+                if props
+                    .and_then(|p| p.get("AssumeRolePolicyDocument"))
+                    .is_some()
+                {
+                    ", with the function's AssumeRolePolicyDocument"
+                } else {
+                    ", with SAM's default trust policy (lambda.amazonaws.com)"
+                }
+            ));
         }
         let ignores = inline_ignores(resource, &at)?;
         let path = resource
