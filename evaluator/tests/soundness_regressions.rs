@@ -403,3 +403,21 @@ fn a_number_between_two_close_bounds_is_found() {
     );
     check(&p, Threat::Public, None, &[Verdict::Exposed]);
 }
+
+/// Found by `kit.rs`'s `equivalent_policies_and_requests_decide_alike`: with a GitHub provider
+/// (an open issuer) and an EKS cluster's provider (one tenant) in two statements, the
+/// `federated` verdict was `exposed` or `partial` depending on which statement came first (the
+/// tenant downgrade looked only at the statement the witness came through). Both orders are
+/// `exposed` now: anyone with a GitHub Actions token gets in.
+#[test]
+fn federated_verdict_does_not_depend_on_statement_order() {
+    let github = json!({"Effect": "Allow", "Action": "sts:*",
+        "Principal": {"Federated": format!("arn:aws:iam::{OWNER}:oidc-provider/token.actions.githubusercontent.com")}});
+    let eks = json!({"Effect": "Allow", "Action": "sts:*",
+        "Principal": {"Federated": format!("arn:aws:iam::{OWNER}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE1")}});
+    for statements in [json!([github, eks]), json!([eks, github])] {
+        let p = doc(statements);
+        let r = check(&p, Threat::Federated, None, &[Verdict::Exposed]);
+        assert_eq!(r.statements.len(), 2, "{p}");
+    }
+}

@@ -195,6 +195,32 @@ impl ThreatModel for Federated {
         if !matches!(result.verdict, Verdict::Exposed | Verdict::Partial) {
             return;
         }
+        // The search reports the statement its witness came through; another statement may
+        // let in identities of another provider. Each is searched alone (with the policy's
+        // denials), so that the verdict does not depend on the statements' order.
+        let others: Vec<usize> = policy
+            .statements
+            .iter()
+            .filter(|s| {
+                s.effect == crate::policy::Effect::Allow
+                    && !result.statements.contains(&s.index)
+                    && s.principals
+                        .iter()
+                        .any(|p| matches!(p.principal, PolicyPrincipal::Federated(_)))
+            })
+            .map(|s| s.index)
+            .collect();
+        for i in others {
+            let mut alone = policy.clone();
+            alone
+                .statements
+                .retain(|s| s.index == i || s.effect == crate::policy::Effect::Deny);
+            let r = crate::analysis::search_threat(&alone, super::Threat::Federated, options);
+            if matches!(r.verdict, Verdict::Exposed | Verdict::Partial) {
+                result.statements.push(i);
+            }
+        }
+        result.statements.sort_unstable();
         let mut named: Vec<&str> = Vec::new();
         let mut everyone = false;
         for s in policy
