@@ -132,6 +132,12 @@ impl Condition {
         &self.values
     }
 
+    /// Does a value of this condition rest on semantics AWS does not document (an ARN value
+    /// with fewer than six components)?
+    pub fn has_undocumented_values(&self) -> bool {
+        matches!(&self.values, Values::Arn(v) if v.iter().any(|x| matches!(x, ArnValue::Short(_))))
+    }
+
     /// Values that compiled with a warning (they match no request value).
     pub fn warnings(&self) -> &[ConditionWarning] {
         &self.warnings
@@ -288,11 +294,21 @@ fn compile_values(
         Family::String => Values::String(
             raw.iter()
                 .enumerate()
-                .map(|(i, v)| Ok(StringValue::compile(v, cmp, Template::parse(v, options.version, i)?)))
+                .map(|(i, v)| {
+                    Ok(StringValue::compile(
+                        v,
+                        cmp,
+                        Template::parse(v, options.version, i)?,
+                    ))
+                })
                 .collect::<Result<_, ConditionError>>()?,
         ),
         Family::Numeric => {
-            lenient("number", "write an integer or decimal such as `3600` or `0.5`", &|v| Decimal::parse(v).is_some());
+            lenient(
+                "number",
+                "write an integer or decimal such as `3600` or `0.5`",
+                &|v| Decimal::parse(v).is_some(),
+            );
             Values::Numeric(raw.iter().map(|v| Decimal::parse(v)).collect())
         }
         Family::Date => {
@@ -312,15 +328,25 @@ fn compile_values(
             ));
         }
         Family::Bool => {
-            lenient("boolean", "write `true` or `false`", &|v| parse_bool(v).is_some());
+            lenient("boolean", "write `true` or `false`", &|v| {
+                parse_bool(v).is_some()
+            });
             Values::Bool(raw.iter().map(|v| parse_bool(v)).collect())
         }
         Family::Null => {
-            lenient("boolean", "`Null` takes `true` (the key must be absent) or `false` (it must be present)", &|v| parse_bool(v).is_some());
+            lenient(
+                "boolean",
+                "`Null` takes `true` (the key must be absent) or `false` (it must be present)",
+                &|v| parse_bool(v).is_some(),
+            );
             Values::Null(raw.iter().map(|v| parse_bool(v)).collect())
         }
         Family::Binary => {
-            lenient("base-64 value", "write the bytes in standard base-64 with padding, e.g. `QmluYXJ5`", &|v| binary::decode(v).is_some());
+            lenient(
+                "base-64 value",
+                "write the bytes in standard base-64 with padding, e.g. `QmluYXJ5`",
+                &|v| binary::decode(v).is_some(),
+            );
             Values::Binary(raw.iter().map(|v| binary::decode(v)).collect())
         }
         // IAM's validation treats a bad IP range as an ERROR (`TYPE_MISMATCH_IP_RANGE`).
@@ -329,31 +355,42 @@ fn compile_values(
                 .enumerate()
                 .map(|(i, v)| {
                     ip::parse_network(v).map_err(|e| {
-                        invalid(op, i, v, "IP address or CIDR", e, Some("write e.g. `203.0.113.0/24`, `203.0.113.7` or `2001:db8::/32`"))
-                    })
-                })
-                .collect::<Result<_, _>>()?,
-        ),
-        // An ARN operator compares six components; without six there is nothing AWS documents
-        // to compare, so trustsim refuses rather than guess.
-        Family::Arn => Values::Arn(
-            raw.iter()
-                .enumerate()
-                .map(|(i, v)| match Template::parse(v, options.version, i)? {
-                    Some(t) => Ok(ArnValue::Template(t)),
-                    None => ArnPattern::parse(v).map(|p| ArnValue::Literal(Box::new(p))).map_err(|e| {
                         invalid(
                             op,
                             i,
                             v,
-                            "ARN",
+                            "IP address or CIDR",
                             e,
-                            Some("write e.g. `arn:aws:events:*:111122223333:rule/*`, or use `StringLike` for a pattern that is not an ARN"),
+                            Some("write e.g. `203.0.113.0/24`, `203.0.113.7` or `2001:db8::/32`"),
                         )
-                    }),
+                    })
                 })
-                .collect::<Result<_, ConditionError>>()?,
+                .collect::<Result<_, _>>()?,
         ),
+        // An ARN operator compares six components. A value with fewer is accepted with a
+        // warning and matches nothing ([`ArnValue::Short`]).
+        Family::Arn => {
+            let mut out = Vec::new();
+            for (i, v) in raw.iter().enumerate() {
+                match Template::parse(v, options.version, i)? {
+                    Some(t) => out.push(ArnValue::Template(t)),
+                    None => match ArnPattern::parse(v) {
+                        Ok(p) => out.push(ArnValue::Literal(Box::new(p))),
+                        Err(_) => {
+                            warnings.push(ConditionWarning {
+                                index: i,
+                                value: v.clone(),
+                                operator: op.to_string(),
+                                expected: "ARN of six components (arn:partition:service:region:account-id:resource)",
+                                help: Some("AWS documents ARN matching component by component only; trustsim reads this value as matching no ARN and calls no verdict that rests on it a proof. Write e.g. `arn:aws:events:*:111122223333:rule/*`, or use `StringLike` for a pattern that is not an ARN".to_owned()),
+                            });
+                            out.push(ArnValue::Short(v.clone()));
+                        }
+                    },
+                }
+            }
+            Values::Arn(out)
+        }
     };
     Ok((values, warnings))
 }

@@ -233,6 +233,24 @@ pub fn analyze_threat(
 ) -> ThreatResult {
     let mut result = search_threat(policy, threat, options);
     threat.model().qualify(policy, options, &mut result);
+    // An ARN condition value with fewer than six components matches no ARN in trustsim's
+    // reading, which AWS does not document: a verdict that no attacker gets in is then no
+    // proof (docs/operators.md, "ARN values with fewer than six components").
+    if result.verdict == Verdict::Restricted {
+        if let Some(v) = policy.statements.iter().find_map(|s| {
+            s.conditions
+                .iter()
+                .find(|c| c.condition.has_undocumented_values())
+                .map(|c| c.pointer.clone())
+        }) {
+            result.verdict = Verdict::Inconclusive;
+            result.exact = false;
+            result.explanation = format!(
+                "{}; but the ARN condition at {v} has a value of fewer than six components, whose matching AWS does not document (trustsim reads it as matching no ARN), so this is no proof",
+                result.explanation
+            );
+        }
+    }
     result
 }
 

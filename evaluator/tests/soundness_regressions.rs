@@ -421,3 +421,30 @@ fn federated_verdict_does_not_depend_on_statement_order() {
         assert_eq!(r.statements.len(), 2, "{p}");
     }
 }
+
+/// `ArnLike aws:SourceArn "arn:aws:*"` (fewer than six components) is accepted with a warning;
+/// AWS does not document how it matches, so the forged-service verdict is `inconclusive`, never
+/// `restricted` (docs/operators.md, "ARN values with fewer than six components").
+#[test]
+fn a_short_arn_value_is_never_a_proof() {
+    let p = doc(json!([{"Effect": "Allow", "Action": "sts:AssumeRole",
+        "Principal": {"Service": "events.amazonaws.com"},
+        "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:*"}}}]));
+    let policy = TrustPolicy::from_value(&p).unwrap();
+    assert!(policy
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("six components")));
+    let r = analyze_threat(&policy, Threat::ForgedService, &options(None));
+    assert_eq!(r.verdict, Verdict::Inconclusive, "{}", r.explanation);
+    // With a full ARN the same statement is a proof.
+    let p = doc(json!([{"Effect": "Allow", "Action": "sts:AssumeRole",
+        "Principal": {"Service": "events.amazonaws.com"},
+        "Condition": {"ArnLike": {"aws:SourceArn": format!("arn:aws:events:*:{OWNER}:rule/*")}}}]));
+    let r = analyze_threat(
+        &TrustPolicy::from_value(&p).unwrap(),
+        Threat::ForgedService,
+        &options(None),
+    );
+    assert_eq!(r.verdict, Verdict::Restricted, "{}", r.explanation);
+}

@@ -131,6 +131,12 @@ pub enum ArnValue {
     Literal(Box<ArnPattern>),
     /// A value with policy variables, resolved per request.
     Template(Template),
+    /// A value with fewer than six components (`*`, `arn:aws:*`). AWS documents ARN matching
+    /// only component by component, six of them; IAM is not documented to refuse such a
+    /// value, so the policy is accepted with a warning and the value matches no ARN (its
+    /// components cannot be compared one by one). The analysis never calls a verdict that
+    /// rests on it a proof (docs/operators.md, "ARN values with fewer than six components").
+    Short(String),
 }
 
 impl ArnValue {
@@ -138,6 +144,7 @@ impl ArnValue {
     pub fn matches(&self, request: &str, ctx: &dyn Context) -> bool {
         match self {
             ArnValue::Literal(p) => p.matches(request),
+            ArnValue::Short(_) => false,
             ArnValue::Template(t) => t
                 .resolve_tokens(ctx)
                 .and_then(|tokens| ArnPattern::from_tokens(tokens).ok())

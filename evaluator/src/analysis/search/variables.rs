@@ -17,7 +17,7 @@ pub(super) fn templates_of(c: &Condition) -> Vec<trustsim_conditions::variables:
             .iter()
             .filter_map(|x| match x {
                 ArnValue::Template(t) => Some(t.clone()),
-                ArnValue::Literal(_) => None,
+                ArnValue::Literal(_) | ArnValue::Short(_) => None,
             })
             .collect(),
         _ => Vec::new(),
