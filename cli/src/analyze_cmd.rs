@@ -144,6 +144,9 @@ pub(crate) struct Role {
     /// For each threat, the trust policy (as read) its result is about, for showing its fix as
     /// a change: the same policy for every threat unless the template has undecided conditions.
     pub(crate) documents: Vec<Value>,
+    /// For each threat, its fix as a change of the template the role comes from, when it can be
+    /// written there and the patched template, resolved again, closes the threat.
+    pub(crate) template_fixes: Vec<Option<String>>,
 }
 
 /// Every input file under a path (the path itself when it is a file), in sorted order:
@@ -517,7 +520,26 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                         .unwrap_or_default()
                 })
                 .collect();
+            let template_fixes = analysis
+                .threats
+                .iter()
+                .zip(&documents)
+                .map(|(t, d): (&trustsim_evaluator::ThreatResult, &Value)| {
+                    let (template, fix) = (role.template.as_deref()?, t.fix.as_ref()?);
+                    sources::template_fix::cloudformation(
+                        template,
+                        role.template_yaml,
+                        &role.name,
+                        &deployment,
+                        d,
+                        fix,
+                        t.threat,
+                        &options,
+                    )
+                })
+                .collect();
             Ok(Role {
+                template_fixes,
                 identity: role.arn.clone().unwrap_or_else(|| role.source.clone()),
                 managed,
                 ignores: role.ignores,
@@ -667,6 +689,10 @@ fn to_json(roles: &[Role], errors: &[String]) -> Value {
                     obj.insert("principals".to_owned(), json!(r.principals.get(k)));
                     obj.insert("status".to_owned(), status);
                     obj.insert("suppressed".to_owned(), suppressed);
+                    obj.insert(
+                        "template_fix".to_owned(),
+                        json!(r.template_fixes.get(k).cloned().flatten()),
+                    );
                     obj.insert("informational".to_owned(), informational);
                 }
             }
@@ -769,16 +795,23 @@ fn human(roles: &[Role], colour: bool) -> String {
                 m.citation
             );
         }
-        let mut open: Vec<(&trustsim_evaluator::ThreatResult, &Status, &Value)> = r
+        type Open<'a> = (
+            &'a trustsim_evaluator::ThreatResult,
+            &'a Status,
+            &'a Value,
+            Option<&'a String>,
+        );
+        let mut open: Vec<Open> = r
             .analysis
             .threats
             .iter()
             .zip(&r.status)
             .zip(&r.documents)
-            .map(|((t, st), d)| (t, st, d))
-            .filter(|(_, st, _)| **st != Status::Quiet)
+            .enumerate()
+            .map(|(k, ((t, st), d))| (t, st, d, r.template_fixes.get(k).and_then(Option::as_ref)))
+            .filter(|(_, st, _, _)| **st != Status::Quiet)
             .collect();
-        open.sort_by_key(|(t, st, _)| {
+        open.sort_by_key(|(t, st, _, _)| {
             (
                 !matches!(st, Status::Fails | Status::Below),
                 std::cmp::Reverse(t.verdict),
@@ -788,7 +821,7 @@ fn human(roles: &[Role], colour: bool) -> String {
         if open.is_empty() {
             let _ = writeln!(s, "  {} no threat gets in", paint("32", "ok"));
         }
-        for (t, st, document) in open {
+        for (t, st, document, template_fix) in open {
             match st {
                 Status::Suppressed { reason, by } => {
                     let _ = writeln!(
@@ -840,7 +873,20 @@ fn human(roles: &[Role], colour: bool) -> String {
             if let Some(w) = &t.witness {
                 let _ = writeln!(s, "      witness: {}", w.to_json());
             }
-            if let Some(fix) = &t.fix {
+            if let Some(patch) = template_fix {
+                let _ = writeln!(
+                    s,
+                    "      fix in the template (resolved again and re-analysed: it closes this):"
+                );
+                for line in patch.lines() {
+                    let line = match line.chars().next() {
+                        Some('+') => paint("32", line),
+                        Some('-') => paint("31", line),
+                        _ => line.to_owned(),
+                    };
+                    let _ = writeln!(s, "        {line}");
+                }
+            } else if let Some(fix) = &t.fix {
                 let _ = writeln!(s, "      fix (proven to close it):");
                 let before = serde_json::to_string_pretty(document).unwrap_or_default();
                 let after = serde_json::to_string_pretty(fix).unwrap_or_default();

@@ -15,16 +15,11 @@
 
 mod support;
 
-use std::path::Path;
-
 use serde_json::Value;
 use support::verdicts;
 
 fn run(args: &[&str]) -> (Option<i32>, Value, String) {
-    support::run_json(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/templates"),
-        args,
-    )
+    support::run_in_fixtures("templates", args)
 }
 
 const OWNER: &str = "111122223333";

@@ -13,16 +13,11 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-
 use serde_json::Value;
 use support::verdicts;
 
 fn run(args: &[&str]) -> (Option<i32>, Value, String) {
-    support::run_json(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terraform"),
-        args,
-    )
+    support::run_in_fixtures("terraform", args)
 }
 
 const OWNER: &str = "111122223333";
@@ -130,7 +125,7 @@ fn every_way_of_writing_a_trust_policy() {
 /// principal gives the worst of the two policies, naming the condition.
 #[test]
 fn an_undecided_conditional_never_hides_an_open_side() {
-    let dir = scratch("undecided");
+    let dir = support::scratch("tf-undecided");
     std::fs::write(
         dir.join("main.tf"),
         r#"
@@ -157,19 +152,12 @@ resource "aws_iam_role" "r" {
     );
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("trustsim-tf-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// A folder of Terraform files never passes a gate with "0 roles" by accident: a file that does
 /// not parse is an error at its line and column, and a role whose policy cannot be known is an
 /// error at its line; the other files are still read.
 #[test]
 fn broken_terraform_is_an_error_at_its_line() {
-    let dir = scratch("broken");
+    let dir = support::scratch("tf-broken");
     std::fs::write(
         dir.join("broken.tf"),
         "resource \"aws_iam_role\" \"r\" {\n  name = \"x\"\n  assume_role_policy = {\n}\n",
@@ -200,7 +188,7 @@ fn broken_terraform_is_an_error_at_its_line() {
 /// An inline ignore needs a threat trustsim knows and a reason.
 #[test]
 fn an_inline_ignore_is_checked() {
-    let dir = scratch("ignore");
+    let dir = support::scratch("tf-ignore");
     std::fs::write(
         dir.join("main.tf"),
         "# trustsim:ignore confused-deputy\nresource \"aws_iam_role\" \"r\" {\n  assume_role_policy = jsonencode({Statement = []})\n}\n",

@@ -55,3 +55,21 @@ pub fn verdicts(report: &Value) -> String {
     }
     s
 }
+
+/// [`run_json`] in `tests/fixtures/FOLDER`, so that sources in the report read relative to it.
+pub fn run_in_fixtures(folder: &str, args: &[&str]) -> (Option<i32>, Value, String) {
+    run_json(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(folder),
+        args,
+    )
+}
+
+/// A fresh empty directory under the system's temporary directory.
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("trustsim-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

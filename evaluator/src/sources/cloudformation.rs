@@ -871,6 +871,7 @@ pub(super) fn cloudformation(
     };
     let mut out = Vec::new();
     let lines = super::lines::resource_lines(text);
+    let shared = std::sync::Arc::new(value.clone());
     let sam_default = serde_json::json!({
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]
@@ -1013,6 +1014,8 @@ pub(super) fn cloudformation(
             notes,
             branches: if single { Vec::new() } else { branches },
             branches_truncated: !complete,
+            template: Some(shared.clone()),
+            template_yaml: !text.trim_start().starts_with('{'),
             ..Role::default()
         });
     }

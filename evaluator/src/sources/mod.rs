@@ -16,6 +16,7 @@
 mod account_export;
 mod cloudformation;
 mod lines;
+pub mod template_fix;
 pub mod terraform_config;
 mod terraform_plan;
 mod yaml;
@@ -86,6 +87,11 @@ pub struct Role {
     /// [`crate::limits::MAX_TEMPLATE_BRANCHES`]: `branches` holds the first ones, and no verdict
     /// over them alone is a proof.
     pub branches_truncated: bool,
+    /// The template the role comes from, for showing a fix in it
+    /// ([`template_fix::cloudformation`]); with `template_yaml` when it is written in YAML.
+    pub template: Option<std::sync::Arc<Value>>,
+    /// Is `template` written in YAML?
+    pub template_yaml: bool,
 }
 
 /// One policy a role can deploy with, under the condition values that give it.
