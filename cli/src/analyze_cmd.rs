@@ -526,7 +526,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                 .zip(&documents)
                 .map(|(t, d): (&trustsim_evaluator::ThreatResult, &Value)| {
                     let (template, fix) = (role.template.as_deref()?, t.fix.as_ref()?);
-                    sources::template_fix::cloudformation(
+                    let changes = sources::template_fix::cloudformation(
                         template,
                         role.template_yaml,
                         &role.name,
@@ -535,6 +535,15 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                         fix,
                         t.threat,
                         &options,
+                    )?;
+                    Some(
+                        changes
+                            .iter()
+                            .map(|c| {
+                                let diff = crate::diff::lines(&c.before, &c.after, usize::MAX);
+                                format!("{}:\n{}\n", c.place, diff.join("\n"))
+                            })
+                            .collect::<String>(),
                     )
                 })
                 .collect();

@@ -74,7 +74,7 @@ fn patched(template: &Value, role: &str, threat: Threat) -> (String, Value) {
     let policy = TrustPolicy::from_value(&r.document).unwrap();
     let analysis = analyze(&policy, &options());
     let fix = analysis.result(threat).unwrap().fix.clone().expect("a fix");
-    let patch = sources::template_fix::cloudformation(
+    let changes = sources::template_fix::cloudformation(
         template,
         true,
         role,
@@ -85,13 +85,9 @@ fn patched(template: &Value, role: &str, threat: Threat) -> (String, Value) {
         &options(),
     )
     .expect("the fix can be written in the template");
-    let after: String = patch
-        .lines()
-        .skip(1)
-        .filter(|l| !l.starts_with("- "))
-        .map(|l| format!("{}\n", l.get(2..).unwrap_or("")))
-        .collect();
-    let statement = sources::read_value(&after, Path::new("s.yaml")).unwrap();
+    assert_eq!(changes.len(), 1);
+    let statement = sources::read_value(&changes[0].after, Path::new("s.yaml")).unwrap();
+    let patch = format!("{}\n{}", changes[0].before, changes[0].after);
     let mut t = template.clone();
     t["Resources"][role]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0] = statement;
     (patch, t)
@@ -121,10 +117,13 @@ fn a_vendor_fix_keeps_the_templates_own_expressions() {
     let (patch, t) = patched(&template, "VendorRole", Threat::ConfusedDeputy);
     // The principal stays as the template writes it; only the condition is added.
     assert!(
-        patch.contains("    AWS: !Sub arn:${AWS::Partition}:iam::${VendorAccount}:root"),
+        patch.contains("  AWS: !Sub arn:${AWS::Partition}:iam::${VendorAccount}:root"),
         "{patch}"
     );
-    assert!(patch.contains("+ Condition:"), "{patch}");
+    assert!(
+        patch.contains("Condition:\n  StringEquals:\n    sts:ExternalId:"),
+        "{patch}"
+    );
     assert_eq!(
         verdict_after(&t, "VendorRole", Threat::ConfusedDeputy),
         Verdict::Restricted

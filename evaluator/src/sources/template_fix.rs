@@ -104,6 +104,17 @@ fn patch_statement(
     Some(Value::Object(out))
 }
 
+/// One statement of a template as the fix changes it, written in the template's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatementChange {
+    /// Where it is: `Resources/R/Properties/AssumeRolePolicyDocument/Statement/0`.
+    pub place: String,
+    /// The statement as the template writes it.
+    pub before: String,
+    /// The statement with the fix.
+    pub after: String,
+}
+
 /// The fix of `threat` for the role `name` of a CloudFormation template, as the template's
 /// statements before and after, in YAML (short-form tags) or JSON like the file; `None` when
 /// the change cannot be carried into the template as written, or when the patched template,
@@ -118,7 +129,7 @@ pub fn cloudformation(
     fix: &Value,
     threat: Threat,
     options: &AnalysisOptions,
-) -> Option<String> {
+) -> Option<Vec<StatementChange>> {
     let doc_at = template
         .get("Resources")?
         .get(name)?
@@ -180,74 +191,25 @@ pub fn cloudformation(
             return None;
         }
     }
-    let mut out = String::new();
-    for (i, old, new) in changed {
-        out.push_str(&format!(
-            "Resources/{name}/Properties/AssumeRolePolicyDocument/Statement/{i}:\n"
-        ));
-        let (o, n) = if yaml {
-            (to_yaml(&old, 0), to_yaml(&new, 0))
+    let render = |v: &Value| {
+        if yaml {
+            to_yaml(v, 0)
         } else {
-            (
-                serde_json::to_string_pretty(&old).unwrap_or_default(),
-                serde_json::to_string_pretty(&new).unwrap_or_default(),
-            )
-        };
-        out.push_str(&line_diff(&o, &n));
-    }
-    Some(out)
-}
-
-/// Lines of `new` against `old`: `- ` removed, `+ ` added, `  ` kept (in order; a simple
-/// longest-common-subsequence diff, statements being short).
-fn line_diff(old: &str, new: &str) -> String {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            let v = if a.get(i) == b.get(j) {
-                lcs.get(i + 1)
-                    .and_then(|r| r.get(j + 1))
-                    .copied()
-                    .unwrap_or(0)
-                    + 1
-            } else {
-                let d = lcs.get(i + 1).and_then(|r| r.get(j)).copied().unwrap_or(0);
-                let r = lcs.get(i).and_then(|r| r.get(j + 1)).copied().unwrap_or(0);
-                d.max(r)
-            };
-            if let Some(c) = lcs.get_mut(i).and_then(|r| r.get_mut(j)) {
-                *c = v;
-            }
+            serde_json::to_string_pretty(v).unwrap_or_default()
         }
-    }
-    let at = |i: usize, j: usize| lcs.get(i).and_then(|r| r.get(j)).copied().unwrap_or(0);
-    let (mut i, mut j) = (0, 0);
-    let mut out = String::new();
-    while i < a.len() || j < b.len() {
-        match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) if x == y => {
-                out.push_str(&format!("  {x}\n"));
-                i += 1;
-                j += 1;
-            }
-            (Some(x), Some(_)) if at(i + 1, j) >= at(i, j + 1) => {
-                out.push_str(&format!("- {x}\n"));
-                i += 1;
-            }
-            (Some(x), None) => {
-                out.push_str(&format!("- {x}\n"));
-                i += 1;
-            }
-            (_, Some(y)) => {
-                out.push_str(&format!("+ {y}\n"));
-                j += 1;
-            }
-            (None, None) => break,
-        }
-    }
-    out
+    };
+    Some(
+        changed
+            .into_iter()
+            .map(|(i, old, new)| StatementChange {
+                place: format!(
+                    "Resources/{name}/Properties/AssumeRolePolicyDocument/Statement/{i}"
+                ),
+                before: render(&old),
+                after: render(&new),
+            })
+            .collect(),
+    )
 }
 
 /// A scalar as YAML: plain when unambiguous, else double-quoted (JSON string syntax is valid
