@@ -585,11 +585,7 @@ pub fn in_words(text: &str) -> String {
 /// analysed instead of refused.
 fn repair_arn_conditions(doc: &mut Value, owner: Option<&str>) {
     let account = owner.unwrap_or("000000000000");
-    let statements: Vec<&mut Value> = match doc.get_mut("Statement") {
-        Some(Value::Array(list)) => list.iter_mut().collect(),
-        Some(one @ Value::Object(_)) => vec![one],
-        _ => Vec::new(),
-    };
+    let statements = statements_mut(doc);
     for s in statements {
         let Some(Value::Object(conditions)) = s.get_mut("Condition") else {
             continue;
@@ -619,6 +615,15 @@ fn repair_arn_conditions(doc: &mut Value, owner: Option<&str>) {
     }
 }
 
+/// The statements of a document, a single statement object as a list of one.
+fn statements_mut(doc: &mut Value) -> Vec<&mut Value> {
+    match doc.get_mut("Statement") {
+        Some(Value::Array(list)) => list.iter_mut().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    }
+}
+
 /// A role name made of an unresolved reference's text (`unresolved-Fn--GetAtt`).
 fn stand_in_name(text: &str) -> String {
     text.chars()
@@ -639,11 +644,7 @@ fn stand_in_name(text: &str) -> String {
 pub(super) fn repair_principals(doc: &mut Value, owner: Option<&str>) {
     repair_arn_conditions(doc, owner);
     let account = owner.unwrap_or("000000000000");
-    let statements: Vec<&mut Value> = match doc.get_mut("Statement") {
-        Some(Value::Array(list)) => list.iter_mut().collect(),
-        Some(one @ Value::Object(_)) => vec![one],
-        _ => Vec::new(),
-    };
+    let statements = statements_mut(doc);
     for s in statements {
         let Some(Value::Object(principal)) = s.get_mut("Principal") else {
             continue;
@@ -673,19 +674,7 @@ pub(super) fn repair_principals(doc: &mut Value, owner: Option<&str>) {
             let fix = |v: &mut Value| {
                 if let Value::String(text) = v {
                     if text.contains("<unresolved") {
-                        let name: String = text
-                            .chars()
-                            .map(|c| {
-                                if c.is_ascii_alphanumeric() || c == '-' {
-                                    c
-                                } else {
-                                    '-'
-                                }
-                            })
-                            .collect::<String>()
-                            .trim_matches('-')
-                            .to_owned();
-                        *text = format!("arn:aws:iam::{account}:role/{name}");
+                        *text = format!("arn:aws:iam::{account}:role/{}", stand_in_name(text));
                     } else if text.contains("arn:aws:iam::<unresolved")
                         || text.starts_with("arn:aws:iam:::")
                     {
