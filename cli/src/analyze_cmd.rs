@@ -525,17 +525,29 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                 .iter()
                 .zip(&documents)
                 .map(|(t, d): (&trustsim_evaluator::ThreatResult, &Value)| {
-                    let (template, fix) = (role.template.as_deref()?, t.fix.as_ref()?);
-                    let changes = sources::template_fix::cloudformation(
-                        template,
-                        role.template_yaml,
-                        &role.name,
-                        &deployment,
-                        d,
-                        fix,
-                        t.threat,
-                        &options,
-                    )?;
+                    let fix = t.fix.as_ref()?;
+                    let changes = match (role.template.as_deref(), role.module.as_deref()) {
+                        (Some(template), _) => sources::template_fix::cloudformation(
+                            template,
+                            role.template_yaml,
+                            &role.name,
+                            &deployment,
+                            d,
+                            fix,
+                            t.threat,
+                            &options,
+                        ),
+                        (None, Some(module)) => sources::template_fix::terraform(
+                            module,
+                            &role.name,
+                            &deployment,
+                            d,
+                            fix,
+                            t.threat,
+                            &options,
+                        ),
+                        (None, None) => None,
+                    }?;
                     Some(
                         changes
                             .iter()
@@ -885,7 +897,7 @@ fn human(roles: &[Role], colour: bool) -> String {
             if let Some(patch) = template_fix {
                 let _ = writeln!(
                     s,
-                    "      fix in the template (resolved again and re-analysed: it closes this):"
+                    "      fix in the file (resolved again and re-analysed: it closes this):"
                 );
                 for line in patch.lines() {
                     let line = match line.chars().next() {

@@ -201,3 +201,36 @@ fn an_inline_ignore_is_checked() {
         "{err}"
     );
 }
+
+/// A fix is shown as an edit of the `.tf` file where the policy is written in HCL, and as the
+/// resolved policy's JSON diff where it is not (a conditional `Condition`).
+#[test]
+fn a_fix_is_shown_in_the_modules_own_language() {
+    let (_, report, err) = run(&["analyze", "handmade", "--account", OWNER]);
+    let fix_of = |role: &str| {
+        let r = report["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["role"] == role)
+            .unwrap_or_else(|| panic!("{role}: {err}"));
+        let t = r["threats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["threat"] == "confused-deputy")
+            .unwrap();
+        assert!(t["fix"].is_object(), "{role} has a fix");
+        t["template_fix"].as_str().map(str::to_owned)
+    };
+    let audit = fix_of("aws_iam_role.audit").expect("an HCL edit");
+    assert!(
+        audit.contains("main.tf, line 129 (aws_iam_role.audit"),
+        "{audit}"
+    );
+    assert!(
+        audit.contains("+     Statement = [{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = { AWS = \"arn:aws:iam::444455556666:root\" }, Condition = { StringEquals = { \"sts:ExternalId\" = \"EXTERNAL_ID_FROM_THIRD_PARTY\" } } }]"),
+        "{audit}"
+    );
+    assert_eq!(fix_of("aws_iam_role.vendor"), None);
+}

@@ -92,6 +92,9 @@ pub struct Role {
     pub template: Option<std::sync::Arc<Value>>,
     /// Is `template` written in YAML?
     pub template_yaml: bool,
+    /// The Terraform module the role comes from, for showing a fix in its `.tf` file
+    /// ([`template_fix::terraform`]).
+    pub module: Option<std::sync::Arc<terraform_config::ModuleFiles>>,
 }
 
 /// One policy a role can deploy with, under the condition values that give it.

@@ -64,6 +64,15 @@ pub fn is_terraform_file(path: &Path) -> bool {
     name.ends_with(".tf") || name.ends_with(".tf.json") || name.ends_with(".tfvars")
 }
 
+/// A module's files as read: its directory and each file's path and text.
+#[derive(Debug, Default)]
+pub struct ModuleFiles {
+    /// The module's directory.
+    pub dir: PathBuf,
+    /// Each file, as `(path, text)`.
+    pub files: Vec<(PathBuf, String)>,
+}
+
 /// What [`module_roles`] found.
 #[derive(Debug, Default)]
 pub struct ModuleRoles {
@@ -506,6 +515,10 @@ pub fn module_roles(
         }
     }
     module.given = given;
+    let shared = std::sync::Arc::new(ModuleFiles {
+        dir: dir.to_path_buf(),
+        files: files.to_vec(),
+    });
     let mut out = Vec::new();
     let mut lines: BTreeMap<PathBuf, BTreeMap<String, usize>> = BTreeMap::new();
     for (p, block) in roles {
@@ -580,6 +593,7 @@ pub fn module_roles(
                     ignores,
                     branches: if single { Vec::new() } else { branches },
                     branches_truncated: !complete,
+                    module: Some(shared.clone()),
                     ..Role::default()
                 });
             }

@@ -5,6 +5,10 @@
 //! template stays account-agnostic, resolves the patched template again and re-analyses it: the
 //! patch is shown only when the role's policy then closes the threat as the fix claims.
 
+mod terraform;
+
+pub use terraform::terraform;
+
 use serde_json::{Map, Value};
 
 use super::{roles_for, Deployment, InputKind};
