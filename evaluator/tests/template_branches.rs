@@ -261,3 +261,85 @@ fn too_many_combinations_are_inconclusive() {
         assert_ne!(v, Verdict::Restricted, "{threat:?}");
     }
 }
+
+/// `Fn::FindInMap` reads the template's `Mappings`: a key the deployment fixes gives its value;
+/// a key it leaves open (`AWS::Region`, a parameter without default) can be any key of the map
+/// (within the parameter's `AllowedValues`), and the role is as exposed as the worst of them.
+#[test]
+fn a_mapping_read_at_an_open_key_never_hides_an_open_value() {
+    let t = json!({
+        "Mappings": {
+            "Trusted": {
+                "us-east-1": {"Principal": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}},
+                "eu-west-1": {"Principal": "*"},
+                "ap-south-1": {"Principal": "arn:aws:iam::999988887777:role/deployer"}
+            },
+            "Same": {"us-east-1": {"Svc": "events.amazonaws.com"}, "eu-west-1": {"Svc": "events.amazonaws.com"}},
+            "Stages": {"dev": {"Who": "*"}, "prod": {"Who": "arn:aws:iam::999988887777:role/deployer"}}
+        },
+        "Parameters": {
+            "Stage": {"Type": "String", "AllowedValues": ["prod"]},
+            "Pinned": {"Type": "String", "Default": "us-east-1"}
+        },
+        "Resources": {
+            "ByRegion": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": [
+                {"Effect": "Allow", "Action": "sts:AssumeRole",
+                 "Principal": {"AWS": {"Fn::FindInMap": ["Trusted", {"Ref": "AWS::Region"}, "Principal"]}}}]}}},
+            "Pinned": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": [
+                {"Effect": "Allow", "Action": "sts:AssumeRole",
+                 "Principal": {"AWS": {"Fn::FindInMap": ["Trusted", {"Ref": "Pinned"}, "Principal"]}}}]}}},
+            "SameEverywhere": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": [
+                {"Effect": "Allow", "Action": "sts:AssumeRole",
+                 "Principal": {"Service": {"Fn::FindInMap": ["Same", {"Ref": "AWS::Region"}, "Svc"]}},
+                 "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]}}},
+            "ByStage": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": [
+                {"Effect": "Allow", "Action": "sts:AssumeRole",
+                 "Principal": {"AWS": {"Fn::FindInMap": ["Stages", {"Ref": "Stage"}, "Who"]}}}]}}}
+        }
+    });
+    let roles = sources::roles(
+        InputKind::CloudFormation,
+        &t,
+        "",
+        Path::new("t.json"),
+        Some(OWNER),
+    )
+    .unwrap();
+    let role = |n: &str| roles.iter().find(|r| r.name == n).unwrap();
+    // Each Region of the map is a deployment: three policies, labelled by the key read.
+    let by_region = role("ByRegion");
+    let labels: Vec<String> = by_region.branches.iter().map(|b| b.label()).collect();
+    assert_eq!(labels.len(), 3, "{labels:?}");
+    assert!(
+        labels.contains(&"when ${AWS::Region} is eu-west-1 (the key of Trusted read)".to_owned()),
+        "{labels:?}"
+    );
+    let principals: Vec<&Value> = by_region
+        .branches
+        .iter()
+        .map(|b| &b.document["Statement"][0]["Principal"]["AWS"])
+        .collect();
+    assert!(principals.contains(&&json!("*")));
+    assert!(principals.contains(&&json!(format!("arn:aws:iam::{OWNER}:root"))));
+    // A key the parameters fix, and a map whose keys all agree, give one policy.
+    assert!(role("Pinned").branches.is_empty());
+    assert_eq!(
+        role("Pinned").document["Statement"][0]["Principal"]["AWS"],
+        json!(format!("arn:aws:iam::{OWNER}:root"))
+    );
+    assert!(role("SameEverywhere").branches.is_empty());
+    assert_eq!(
+        role("SameEverywhere").document["Statement"][0]["Principal"]["Service"],
+        json!("events.amazonaws.com")
+    );
+    // `AllowedValues` keep the parameter to `prod`: the `dev` value is never deployed.
+    assert!(role("ByStage").branches.is_empty());
+    assert_eq!(
+        role("ByStage").document["Statement"][0]["Principal"]["AWS"],
+        json!("arn:aws:iam::999988887777:role/deployer")
+    );
+    // The merged verdict is the worst: public through the eu-west-1 value.
+    let one = json!({"Mappings": t["Mappings"], "Resources": {"R": t["Resources"]["ByRegion"]}});
+    let (v, _) = merged(&one, &[]);
+    assert!(v.contains(&(Threat::Public, Verdict::Exposed)), "{v:?}");
+}

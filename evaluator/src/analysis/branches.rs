@@ -7,8 +7,21 @@
 use super::{Analysis, Verdict};
 use crate::limits::MAX_TEMPLATE_BRANCHES;
 
-/// The condition values of one policy: `(condition, value)` in the order met.
+/// The condition values of one policy: `(condition, value)` in the order met. A choice among
+/// more than two values (the key a `Fn::FindInMap` reads) is one entry whose name starts with
+/// [`CHOICE`] and says the choice, with `true`.
 pub type When = Vec<(String, bool)>;
+
+/// The start of a [`When`] entry that records a choice rather than a condition's value.
+pub const CHOICE: &str = "choice: ";
+
+/// One entry of a [`When`] in words: `IsProd is false`, or the choice it records.
+pub fn in_words((name, value): &(String, bool)) -> String {
+    match name.strip_prefix(CHOICE) {
+        Some(choice) => choice.to_owned(),
+        None => format!("{name} is {value}"),
+    }
+}
 
 /// The worst of the analyses of a role's policies, threat by threat: for each threat the result
 /// of the first policy with the worst verdict. A finding whose verdict depends on the
@@ -61,7 +74,7 @@ pub fn worst_of(branches: &[(When, Analysis)], truncated: bool) -> (Analysis, Ve
                         a.threats.get(i).is_none_or(|t| t.verdict != worst) || w.contains(pair)
                     })
                 })
-                .map(|(c, v)| format!("{c} is {v}"))
+                .map(in_words)
                 .collect();
             if !shared.is_empty() {
                 t.explanation = format!("when {}: {}", shared.join(" and "), t.explanation);

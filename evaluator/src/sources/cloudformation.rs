@@ -83,6 +83,8 @@ struct Template<'a> {
     overrides: &'a [(String, String)],
     /// The template's `Conditions`.
     conditions: &'a Map<String, Value>,
+    /// The template's `Mappings`.
+    mappings: &'a Map<String, Value>,
     owner: Option<&'a str>,
     /// `AWS::Partition`.
     partition: &'a str,
@@ -466,6 +468,7 @@ impl Cfn<'_> {
                             _ => Some(Value::String(placeholder("Fn::Split"))),
                         }
                     }
+                    "Fn::FindInMap" => Some(self.find_in_map(arg)),
                     "Fn::If" => {
                         let cond = arg.get(0).and_then(Value::as_str).unwrap_or("?").to_owned();
                         // Undecided: [`explore`] takes each value in turn; until then the
@@ -486,6 +489,123 @@ impl Cfn<'_> {
             }
             Value::Object(map) => Some(Value::Object(self.resolve_map(map))),
             other => Some(other.clone()),
+        }
+    }
+
+    /// `Fn::FindInMap [MapName, TopLevelKey, SecondLevelKey]` (AWS CloudFormation User Guide,
+    /// "Fn::FindInMap": the value of the two keys in the template's `Mappings`; with the
+    /// `AWS::LanguageExtensions` transform, a fourth `{DefaultValue: ...}` for missing keys). A
+    /// key the deployment does not fix (`AWS::Region`, a parameter without default) can be any
+    /// key of the map: each in turn is a possible deployment, explored as an undecided condition
+    /// is, unless every one gives the same value.
+    fn find_in_map(&mut self, arg: &Value) -> Value {
+        let default = arg
+            .get(3)
+            .and_then(|d| d.get("DefaultValue"))
+            .and_then(|d| self.resolve(d));
+        let map_name = arg.get(0).and_then(|m| self.known(m));
+        let Some(map) = map_name
+            .as_ref()
+            .and_then(Value::as_str)
+            .and_then(|n| self.t.mappings.get(n))
+            .and_then(Value::as_object)
+        else {
+            self.note("`Fn::FindInMap` of a map the template does not declare");
+            return Value::String(placeholder("Fn::FindInMap"));
+        };
+        let map_name = map_name
+            .as_ref()
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let mut level = map;
+        let mut found: Option<&Value> = None;
+        for at in [1, 2] {
+            let key_expr = arg.get(at).cloned().unwrap_or(Value::Null);
+            let key = self
+                .known(&key_expr)
+                .and_then(|k| k.as_str().map(str::to_owned))
+                .filter(|k| k != STACK_REGION);
+            let chosen = match key {
+                Some(k) => level.get(&k),
+                None => {
+                    // A parameter's `AllowedValues` bound the keys it can read.
+                    let allowed: Option<Vec<String>> = key_expr
+                        .get("Ref")
+                        .and_then(Value::as_str)
+                        .and_then(|p| self.t.params.get(p))
+                        .and_then(|p| p.get("AllowedValues"))
+                        .and_then(Value::as_array)
+                        .map(|l| l.iter().map(text_of).collect());
+                    let candidates: Vec<(&String, &Value)> = level
+                        .iter()
+                        .filter(|(k, _)| allowed.as_ref().is_none_or(|a| a.contains(k)))
+                        .collect();
+                    let value_of = |v: &Value| -> Option<Value> {
+                        match at {
+                            1 => arg
+                                .get(2)
+                                .and_then(|k2| k2.as_str())
+                                .and_then(|k2| v.get(k2))
+                                .cloned(),
+                            _ => Some(v.clone()),
+                        }
+                    };
+                    let first = candidates.first().and_then(|(_, v)| value_of(v));
+                    let same =
+                        first.is_some() && candidates.iter().all(|(_, v)| value_of(v) == first);
+                    if same {
+                        candidates.first().map(|(_, v)| *v)
+                    } else {
+                        let shown = match key_expr.get("Ref").and_then(Value::as_str) {
+                            Some(name) => format!("${{{name}}}"),
+                            None => serde_json::to_string(&key_expr).unwrap_or_default(),
+                        };
+                        let mut pick = None;
+                        let n = candidates.len();
+                        for (i, (k, v)) in candidates.iter().enumerate() {
+                            let atom = format!("Fn::FindInMap {map_name}: key {shown} is {k}");
+                            let take = if i + 1 == n {
+                                true
+                            } else {
+                                match self.free(&atom) {
+                                    Some(b) => b,
+                                    // Pending: [`explore`] takes each outcome in turn.
+                                    None => return Value::String(placeholder("Fn::FindInMap")),
+                                }
+                            };
+                            if take {
+                                let label = format!(
+                                    "{}{shown} is {k} (the key of {map_name} read)",
+                                    crate::analysis::branches::CHOICE
+                                );
+                                if !self.consulted.iter().any(|(c, _)| *c == label) {
+                                    self.consulted.push((label, true));
+                                }
+                                pick = Some(*v);
+                                break;
+                            }
+                        }
+                        pick
+                    }
+                }
+            };
+            match (at, chosen) {
+                (1, Some(Value::Object(next))) => level = next,
+                (2, Some(v)) => found = Some(v),
+                _ => break,
+            }
+        }
+        match (found, default) {
+            (Some(v), _) => self.resolve(v).unwrap_or(Value::Null),
+            (None, Some(d)) => d,
+            (None, None) => {
+                // CloudFormation refuses the stack: no role is deployed with this value.
+                self.note(&format!(
+                    "`Fn::FindInMap` of {map_name} with keys it does not have (CloudFormation would refuse the stack)"
+                ));
+                Value::String(placeholder("Fn::FindInMap"))
+            }
         }
     }
 
@@ -850,10 +970,15 @@ pub(super) fn cloudformation(
             )
             .help("add `Resources:` with the template's resources, e.g. an `AWS::IAM::Role` (AWS CloudFormation User Guide, \"CloudFormation template Resources syntax\")")
         })?;
+    let mappings = value
+        .get("Mappings")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     let template = Template {
         params,
         overrides,
         conditions,
+        mappings,
         owner,
         partition: deployment.partition.as_deref().unwrap_or("aws"),
         compared: compared_values(conditions),
@@ -958,7 +1083,7 @@ pub(super) fn cloudformation(
         }
         if branches.len() > 1 {
             notes.push(format!(
-                "the parameter values do not decide the template's conditions: {} deployable policies analysed, the worst reported",
+                "the parameter values do not decide the template's conditions or the keys it reads in its mappings: {} deployable policies analysed, the worst reported",
                 branches.len()
             ));
         }

@@ -100,7 +100,8 @@ pub struct Role {
 /// One policy a role can deploy with, under the condition values that give it.
 #[derive(Clone, Debug, Default)]
 pub struct Branch {
-    /// The values of the undecided conditions on this branch, in the order met.
+    /// The values of the undecided conditions on this branch, in the order met
+    /// ([`crate::analysis::branches::When`]).
     pub when: Vec<(String, bool)>,
     /// The trust policy, intrinsics resolved.
     pub document: Value,
@@ -117,7 +118,7 @@ impl Branch {
         let parts: Vec<String> = self
             .when
             .iter()
-            .map(|(c, v)| format!("{c} is {v}"))
+            .map(crate::analysis::branches::in_words)
             .collect();
         format!("when {}", parts.join(" and "))
     }
