@@ -343,3 +343,51 @@ fn a_mapping_read_at_an_open_key_never_hides_an_open_value() {
     let (v, _) = merged(&one, &[]);
     assert!(v.contains(&(Threat::Public, Verdict::Exposed)), "{v:?}");
 }
+
+/// A SAM function whose `Role` is `Fn::If` with `AWS::NoValue` on one side: where the condition
+/// leaves `Role` out, AWS SAM creates the function's role (AWS Serverless Application Model
+/// Developer Guide, "AWS::Serverless::Function": `Role`), and that role is analysed; where it
+/// gives a role, there is none to analyse.
+#[test]
+fn a_sam_role_exists_where_its_role_property_is_no_value() {
+    let t = json!({
+        "Parameters": {"RoleArn": {"Type": "String", "Default": ""}},
+        "Conditions": {"HasRole": {"Fn::Not": [{"Fn::Equals": [{"Ref": "RoleArn"}, ""]}]}},
+        "Resources": {
+            "Fn": {"Type": "AWS::Serverless::Function", "Properties": {
+                "Role": {"Fn::If": ["HasRole", {"Ref": "RoleArn"}, {"Ref": "AWS::NoValue"}]},
+                "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                    "Principal": {"AWS": "*"}}]}}},
+            "Given": {"Type": "AWS::Serverless::Function", "Properties": {
+                "Role": {"Fn::GetAtt": ["Other", "Arn"]}}}
+        }
+    });
+    let read = |params: &[(&str, &str)]| {
+        let deployment = sources::Deployment {
+            owner: Some(OWNER.to_owned()),
+            parameters: params
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            ..sources::Deployment::default()
+        };
+        sources::roles_for(
+            InputKind::CloudFormation,
+            &t,
+            "",
+            Path::new("t.json"),
+            &deployment,
+        )
+        .unwrap()
+    };
+    // The default leaves `Role` out: the function's own role, open to anyone.
+    let roles = read(&[]);
+    let names: Vec<&str> = roles.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["Fn"], "a function given a role has none of its own");
+    assert_eq!(
+        roles[0].document["Statement"][0]["Principal"]["AWS"],
+        json!("*")
+    );
+    // A role given: SAM creates none.
+    assert!(read(&[("RoleArn", "arn:aws:iam::111122223333:role/r")]).is_empty());
+}

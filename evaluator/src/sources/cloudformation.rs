@@ -886,6 +886,7 @@ fn explore(
     t: &Template,
     resource: &Value,
     doc: &Value,
+    sam_role: Option<&Value>,
     assume: &Assumption,
     out: &mut Vec<Leaf>,
 ) -> bool {
@@ -901,10 +902,16 @@ fn explore(
         consulted: Vec::new(),
     };
     let condition = resource.get("Condition").and_then(Value::as_str);
-    let deployed = match condition {
+    let mut deployed = match condition {
         Some(c) => cfn.deciding(c),
         None => Some(true),
     };
+    // A SAM function's own role exists where its `Role` property is `AWS::NoValue`.
+    if let (Some(true), Some(role)) = (deployed, sam_role) {
+        if cfn.resolve(role).is_some() {
+            deployed = Some(false);
+        }
+    }
     let document = if deployed == Some(true) {
         cfn.resolve(doc).unwrap_or(Value::Null)
     } else {
@@ -915,7 +922,7 @@ fn explore(
             for value in domain(t, &v) {
                 let mut next = assume.clone();
                 next.vars.insert(v.clone(), value);
-                if !explore(t, resource, doc, &next, out) {
+                if !explore(t, resource, doc, sam_role, &next, out) {
                     return false;
                 }
             }
@@ -925,7 +932,7 @@ fn explore(
             for b in [true, false] {
                 let mut next = assume.clone();
                 next.free.insert(key.clone(), b);
-                if !explore(t, resource, doc, &next, out) {
+                if !explore(t, resource, doc, sam_role, &next, out) {
                     return false;
                 }
             }
@@ -1000,10 +1007,9 @@ pub(super) fn cloudformation(
         // A SAM function without `Role` gets an execution role that AWS SAM creates, trusting
         // Lambda unless `AssumeRolePolicyDocument` says otherwise (AWS Serverless Application
         // Model Developer Guide, "AWS::Serverless::Function": properties `Role` and
-        // `AssumeRolePolicyDocument`); with `Role` the role is elsewhere.
-        if sam && props.and_then(|p| p.get("Role")).is_some() {
-            continue;
-        }
+        // `AssumeRolePolicyDocument`); with `Role` the role is elsewhere, and where `Role` is
+        // `Fn::If` with `AWS::NoValue` on one side, SAM creates it on that side.
+        let sam_role = props.and_then(|p| p.get("Role")).filter(|_| sam);
         let doc = match props.and_then(|p| p.get("AssumeRolePolicyDocument")) {
             Some(d) => d,
             None if sam => &sam_default,
@@ -1017,9 +1023,13 @@ pub(super) fn cloudformation(
             &template,
             resource,
             doc,
+            sam_role,
             &Assumption::default(),
             &mut leaves,
         );
+        if sam_role.is_some() && leaves.iter().all(|l| !l.deployed) {
+            continue;
+        }
         let mut branches: Vec<Branch> = Vec::new();
         let mut not_deployed: Vec<String> = Vec::new();
         for leaf in leaves {
