@@ -167,7 +167,7 @@ fn statement(ev: &mut Eval, body: &Body) -> Result<Value, String> {
         if let Value::Object(m) = block {
             if m.contains_key(&variable) {
                 return Err(format!(
-                    "two `condition` blocks test `{variable}` with the same operator; the provider would merge them into one condition, so write one block with all the values"
+                    "two `condition` blocks test `{variable}` with the same operator; versions of the AWS provider keep the last one's values or merge them (terraform-provider-aws issue #33068), so the policy is not known: write one block with all the values"
                 ));
             }
             m.insert(variable, Value::Array(values));
