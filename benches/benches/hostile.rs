@@ -1,6 +1,6 @@
 //! Hostile inputs: time against input size, for evaluation and analysis. Each group grows one
 //! dimension an attacker controls (wildcards in a pattern, the length of a value, networks in a
-//! CIDR list, statements, condition keys, patterns on one key, numeric keys) so that the figures
+//! CIDR list, statements, condition keys, patterns on one key, numeric keys, YAML nesting) so that the figures
 //! show whether the cost stays linear, or stays under a bound where the analysis reports
 //! `exact: false`. No timing is asserted: read the figures (`cargo bench -p trustsim-benches
 //! --bench hostile`), as `docs/errors.md` does.
@@ -82,7 +82,7 @@ fn analysis(c: &mut Criterion) {
         ..Default::default()
     };
     type Make = fn(usize) -> Value;
-    let groups: [(&str, Make, &[usize]); 6] = [
+    let groups: [(&str, Make, &[usize]); 7] = [
         (
             "wildcards in a pattern",
             hostile::stars,
@@ -95,6 +95,11 @@ fn analysis(c: &mut Criterion) {
         ),
         ("statements", hostile::statements, &[10, 100, 300, 800]),
         ("condition keys", hostile::keys, &[1, 10, 100, 1000]),
+        (
+            "condition keys of ten values",
+            hostile::keys_of_ten,
+            &[10, 100, 1000],
+        ),
         ("patterns on one key", hostile::patterns, &[10, 100, 1000]),
         (
             "numeric keys",
@@ -120,5 +125,31 @@ fn analysis(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, evaluation, analysis);
+/// Reading hostile YAML: flow collections nested `n` deep (`[[[...]]]`), refused at the depth
+/// limit before the parser sees them, and a block sequence nested as deep (`- - - x`).
+fn yaml(c: &mut Criterion) {
+    let mut g = c.benchmark_group("hostile/read: YAML nested n deep");
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_millis(500));
+    g.measurement_time(Duration::from_secs(3));
+    for n in [100usize, 10_000, 100_000] {
+        for (form, text) in [
+            ("flow", format!("a: {}1{}\n", "[".repeat(n), "]".repeat(n))),
+            ("block", format!("{}x\n", "- ".repeat(n))),
+        ] {
+            g.bench_with_input(BenchmarkId::new(form, n), &text, |b, text| {
+                b.iter(|| {
+                    let r = trustsim_evaluator::sources::read_value(
+                        black_box(text),
+                        std::path::Path::new("t.yaml"),
+                    );
+                    assert!(r.is_err());
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, evaluation, analysis, yaml);
 criterion_main!(benches);

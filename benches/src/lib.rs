@@ -125,6 +125,21 @@ pub mod hostile {
         ])
     }
 
+    /// One public statement with `n` conditions on `n` different keys the attacker chooses, each
+    /// with ten values.
+    pub fn keys_of_ten(n: usize) -> Value {
+        let conds: serde_json::Map<String, Value> = (0..n)
+            .map(|i| {
+                let values: Vec<String> = (0..10).map(|j| format!("v{i}-{j}")).collect();
+                (format!("aws:RequestTag/k{i}"), json!(values))
+            })
+            .collect();
+        wrap(vec![
+            json!({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["sts:AssumeRole", "sts:TagSession"],
+            "Condition": {"StringEquals": conds}}),
+        ])
+    }
+
     /// A service role whose `aws:SourceArn` must match one of `n` patterns.
     pub fn patterns(n: usize) -> Value {
         let arns: Vec<String> = (0..n)

@@ -84,6 +84,10 @@ pub struct AnalyzeArgs {
     /// Write this run's JSON report here, for a later `--baseline`.
     #[arg(long)]
     pub write_baseline: Option<PathBuf>,
+    /// Finding no role at all is fine (by default it is an error: a gate that reads nothing
+    /// passes nothing).
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 /// `--input-kind`.
@@ -147,32 +151,6 @@ pub(crate) struct Role {
     /// For each threat, its fix as a change of the template the role comes from, when it can be
     /// written there and the patched template, resolved again, closes the threat.
     pub(crate) template_fixes: Vec<Option<String>>,
-}
-
-/// Every input file under a path (the path itself when it is a file), in sorted order:
-/// `.json`, `.yaml`, `.yml`, `.template`, and Terraform's `.tf`, `.tf.json` and `.tfvars`.
-fn files(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
-            Ok(d) => d.filter_map(Result::ok).map(|e| e.path()).collect(),
-            Err(e) => {
-                errors.push(format!("{}: cannot read directory: {e}", path.display()));
-                return;
-            }
-        };
-        entries.sort();
-        for e in entries {
-            if e.is_dir()
-                || terraform_config::is_terraform_file(&e)
-                || e.extension()
-                    .is_some_and(|x| x == "json" || x == "yaml" || x == "yml" || x == "template")
-            {
-                files(&e, out, errors);
-            }
-        }
-    } else {
-        out.push(path.to_path_buf());
-    }
 }
 
 /// The roles of the Terraform modules among the inputs: the `.tf`, `.tf.json` and `.tfvars`
@@ -313,18 +291,18 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             return ExitCode::from(INVALID);
         }
     }
-    let mut errors = Vec::new();
-    let mut notes = Vec::new();
-    let mut paths = Vec::new();
+    let mut inputs = crate::walk::Inputs::default();
     for p in &args.paths {
-        if p.exists() {
-            files(p, &mut paths, &mut errors);
+        if p.as_os_str() == "-" || p.symlink_metadata().is_ok() {
+            inputs.add(p, true);
             continue;
         }
         // Not a path: a glob pattern (`templates/**/*.yaml`), expanded with the glob crate.
         let text = p.display().to_string();
         if !text.contains(['*', '?', '[']) {
-            errors.push(format!("{text}: no such file or directory"));
+            inputs
+                .errors
+                .push(format!("{text}: no such file or directory"));
             continue;
         }
         match glob::glob(&text) {
@@ -334,18 +312,35 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                     match m {
                         Ok(path) => {
                             found = true;
-                            files(&path, &mut paths, &mut errors);
+                            inputs.add(&path, false);
                         }
-                        Err(e) => errors.push(format!("{text}: {e}")),
+                        Err(e) => inputs.errors.push(format!("{text}: {e}")),
                     }
                 }
                 if !found {
-                    errors.push(format!("{text}: the pattern matches no file"));
+                    inputs
+                        .errors
+                        .push(format!("{text}: the pattern matches no file"));
                 }
             }
-            Err(e) => errors.push(format!("{text}: not a valid pattern: {e}")),
+            Err(e) => inputs
+                .errors
+                .push(format!("{text}: not a valid pattern: {e}")),
         }
     }
+    let crate::walk::Inputs {
+        files: inputs_found,
+        mut notes,
+        mut errors,
+        other_files,
+        ..
+    } = inputs;
+    let named: std::collections::HashSet<PathBuf> = inputs_found
+        .iter()
+        .filter(|i| i.named)
+        .map(|i| i.path.clone())
+        .collect();
+    let paths: Vec<PathBuf> = inputs_found.into_iter().map(|i| i.path).collect();
     let deployment = sources::Deployment {
         owner: account.clone(),
         partition: partition.clone(),
@@ -370,6 +365,17 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             errors.push(too_large(path, text.len(), MAX_TEMPLATE_BYTES, "a CloudFormation template (YAML)", "CloudFormation itself takes templates of at most 1 MB (AWS CloudFormation User Guide, \"CloudFormation quotas\"); split the template"));
             continue;
         }
+        // Sizes before trees: past a template's size only a plan or an export can be this large,
+        // and both say so in their first key; anything else is refused before it is parsed.
+        let sized_kind = args.input_kind.map(Kind::input);
+        let large_kind = match sized_kind {
+            Some(k) => matches!(k, InputKind::Terraform | InputKind::AccountExport),
+            None => sources::large_input_kind(&text).is_some(),
+        };
+        if text.len() > MAX_TEMPLATE_BYTES && !large_kind {
+            errors.push(too_large(path, text.len(), MAX_TEMPLATE_BYTES, "a trust policy or a CloudFormation template", "only a Terraform plan (its first key `format_version`) or an account export (`UserDetailList`, `RoleDetailList`, ...) is read past this size; check that this is the right file"));
+            continue;
+        }
         let value = match sources::read_value(&text, path) {
             Ok(v) => v,
             Err(e) => {
@@ -384,10 +390,13 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
         {
             Some(k) => k,
             None => {
-                notes.push(format!(
-                    "{}: skipped: not a trust policy, CloudFormation template, Terraform plan or account export",
-                    path.display()
-                ));
+                let what =
+                    "not a trust policy, CloudFormation template, Terraform plan or account export";
+                if named.contains(path) {
+                    errors.push(format!("{}: {what}\n  help: a trust policy has `Statement`; a template `Resources`; a plan `format_version`; an export `RoleDetailList` (or give --input-kind)", path.display()));
+                } else {
+                    notes.push(format!("{}: skipped: {what}", path.display()));
+                }
                 continue;
             }
         };
@@ -409,6 +418,19 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                 continue;
             }
         };
+        if found.is_empty() && named.contains(path) && !args.allow_empty {
+            let why = match kind {
+                InputKind::CloudFormation => "a CloudFormation template with no `AWS::IAM::Role` or `AWS::Serverless::Function`",
+                InputKind::Terraform => "a Terraform plan with no `aws_iam_role`",
+                InputKind::AccountExport => "an account export whose `RoleDetailList` is empty",
+                InputKind::Policy => "a trust policy",
+            };
+            errors.push(format!(
+                "{}: holds no IAM role: {why}\n  help: name the files that define roles, or a directory (where a file without roles is a note); give --allow-empty when that is expected",
+                path.display(),
+            ));
+            continue;
+        }
         for role in found {
             if role.document.is_null() {
                 notes.push(format!("{}: {}", role.source, role.notes.join("; ")));
@@ -416,6 +438,22 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             }
             jobs.push(role);
         }
+    }
+    // Nothing to analyse is a failed gate, not a pass, unless the caller says it is fine.
+    if jobs.is_empty() && errors.is_empty() && !args.allow_empty {
+        let skipped = if other_files > 0 {
+            format!(" ({other_files} other file(s) were not read: only `.json`, `.yaml`, `.yml`, `.template`, `.tf`, `.tf.json` and `.tfvars` are)")
+        } else {
+            String::new()
+        };
+        errors.push(format!(
+            "no roles found in {}{skipped}\n  help: check the paths; give --allow-empty when an input without roles is expected",
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     // A progress bar on a terminal for large scans (standard error only).
     let bar = (std::io::stderr().is_terminal() && jobs.len() >= 100).then(|| {

@@ -43,7 +43,8 @@ pub struct EvalArgs {
     /// Mark a key absent, even one derived from the caller. Repeatable.
     #[arg(long = "absent", value_name = "KEY")]
     pub absent: Vec<String>,
-    /// Evaluate a JSON-lines file of {"id", "policy", "request"}.
+    /// Evaluate a JSON-lines file of {"id", "policy", "request"} (`-`: standard input, each
+    /// answer written as soon as it is decided).
     #[arg(long, conflicts_with_all = ["policy", "request", "principal"])]
     pub batch: Option<PathBuf>,
     /// Output format (default: human on a terminal, json otherwise).
@@ -161,13 +162,30 @@ fn build_request(args: &EvalArgs) -> Result<Request, String> {
         .map_err(|e| format!("{}: {}", e.pointer, e.message))
 }
 
+/// `--batch FILE` (`-`: standard input): one JSON line in, one JSON line out. When the input is
+/// a pipe or a terminal, each answer is written as soon as it is decided, so that a program can
+/// write one request and wait for its answer; from a regular file, answers are buffered. A
+/// reader that closes the output (a broken pipe) ends the batch quietly; any other write error
+/// is an error.
 fn run_batch(path: &Path) -> ExitCode {
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => return fail(&format!("{}: cannot read: {e}", path.display())),
+    let (reader, interactive): (Box<dyn std::io::Read>, bool) = if path == Path::new("-") {
+        (Box::new(std::io::stdin()), true)
+    } else {
+        match std::fs::File::open(path) {
+            Ok(f) => {
+                let regular = f.metadata().map(|m| m.is_file()).unwrap_or(false);
+                (Box::new(f), !regular)
+            }
+            Err(e) => return fail(&format!("{}: cannot read: {e}", path.display())),
+        }
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut reader = std::io::BufReader::new(file);
+    let mut reader = std::io::BufReader::new(reader);
+    let shown = if path == Path::new("-") {
+        "(standard input)".to_owned()
+    } else {
+        path.display().to_string()
+    };
     // Lines are read as bytes so that one line that is not UTF-8 is reported and skipped rather
     // than ending the batch; a line longer than the limit is skipped without being kept.
     let mut n = 0;
@@ -176,7 +194,7 @@ fn run_batch(path: &Path) -> ExitCode {
         let line = match bounded_line(&mut reader, MAX_BATCH_LINE_BYTES) {
             Ok(Some(l)) => l,
             Ok(None) => break,
-            Err(e) => return fail(&format!("{}: line {n}: {e}", path.display())),
+            Err(e) => return fail(&format!("{shown}: line {n}: {e}")),
         };
         let result = match line {
             Line::TooLong => json!({"id": Value::Null, "error": format!(
@@ -184,22 +202,39 @@ fn run_batch(path: &Path) -> ExitCode {
                 thousands(MAX_BATCH_LINE_BYTES),
                 thousands(trustsim_evaluator::limits::MAX_POLICY_BYTES)
             )}),
-            Line::Text(bytes) => match std::str::from_utf8(&bytes) {
-                Ok(text) if text.trim().is_empty() => continue,
-                Ok(text) => batch_line(text, n),
-                Err(e) => {
-                    json!({"id": Value::Null, "error": format!("line {n}: not UTF-8: {e}")})
+            Line::Text(mut bytes) => {
+                // A byte-order mark before the first line, as for every other input.
+                if n == 1 && bytes.starts_with(b"\xEF\xBB\xBF") {
+                    bytes.drain(..3);
                 }
-            },
+                match std::str::from_utf8(&bytes) {
+                    Ok(text) if text.trim().is_empty() => continue,
+                    Ok(text) => batch_line(text, n),
+                    Err(e) => {
+                        json!({"id": Value::Null, "error": format!("line {n}: not UTF-8: {e}")})
+                    }
+                }
+            }
         };
-        if writeln!(out, "{result}").is_err() {
-            return ExitCode::from(INVALID);
+        let written =
+            writeln!(out, "{result}").and_then(|()| if interactive { out.flush() } else { Ok(()) });
+        if let Err(e) = written {
+            return write_failed(&e);
         }
     }
-    if out.flush().is_err() {
-        return ExitCode::from(INVALID);
+    match out.flush() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => write_failed(&e),
     }
-    ExitCode::SUCCESS
+}
+
+/// A write to standard output failed: quietly when the reader has gone (a broken pipe), else an
+/// error.
+fn write_failed(e: &std::io::Error) -> ExitCode {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return ExitCode::SUCCESS;
+    }
+    fail(&format!("cannot write the answers: {e}"))
 }
 
 enum Line {
@@ -254,6 +289,15 @@ fn batch_line(line: &str, n: usize) -> Value {
         }
     };
     let id = value.get("id").cloned().unwrap_or(Value::Null);
+    let Some(fields) = value.as_object() else {
+        return json!({"id": Value::Null, "error": format!("line {n}: not a JSON object with `policy` and `request`")});
+    };
+    if let Some(other) = fields
+        .keys()
+        .find(|k| !matches!(k.as_str(), "id" | "policy" | "request"))
+    {
+        return json!({"id": id, "error": format!("line {n}: unknown field `{other}`; a line has `id`, `policy` and `request`")});
+    }
     let Some(policy) = value.get("policy") else {
         return json!({"id": id, "error": format!("line {n}: no `policy`")});
     };

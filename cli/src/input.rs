@@ -7,13 +7,25 @@ use std::path::Path;
 use trustsim_evaluator::limits::thousands;
 
 /// Reads a file as UTF-8 text of at most `limit` bytes. Never reads more than `limit + 1` bytes.
+///
+/// `-` is standard input. A UTF-8 byte-order mark at the start (which Windows tools write) is
+/// dropped, for every input alike.
 pub fn read_text(path: &Path, limit: usize, what: &str) -> Result<String, String> {
-    let file =
-        std::fs::File::open(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let take = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
     let mut bytes = Vec::new();
-    file.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    if path == Path::new("-") {
+        std::io::stdin()
+            .lock()
+            .take(take)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("(standard input): cannot read: {e}"))?;
+    } else {
+        let file = std::fs::File::open(path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        file.take(take)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    }
     if bytes.len() > limit {
         return Err(format!(
             "{}: (document root): the file is larger than {} bytes, more than trustsim reads for {what}\n  help: {}",
@@ -43,7 +55,10 @@ fn too_large_help(what: &str) -> String {
 }
 
 /// UTF-8 text, or the line, column and value of the first byte that is not UTF-8.
-pub fn text_of(bytes: Vec<u8>) -> Result<String, (usize, usize, u8)> {
+pub fn text_of(mut bytes: Vec<u8>) -> Result<String, (usize, usize, u8)> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let bytes = e.into_bytes();

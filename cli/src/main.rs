@@ -12,6 +12,7 @@ mod human;
 mod input;
 mod sarif;
 mod triage;
+mod walk;
 
 use std::process::ExitCode;
 

@@ -233,8 +233,14 @@ fn input_kind_can_be_forced_and_broken_files_do_not_stop_the_scan() {
     ]);
     assert_eq!(
         code,
-        Some(0),
-        "a policy read as a Terraform plan has no roles: {err}"
+        Some(1),
+        "a file named on the command line with no role is an error: {err}"
+    );
+    assert!(
+        err.contains(
+            "eventbridge-role.json: holds no IAM role: a Terraform plan with no `aws_iam_role`"
+        ),
+        "{err}"
     );
     let (_, v, _) = analyze(&[
         &path("../examples/eventbridge-role.json"),

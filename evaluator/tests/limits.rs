@@ -211,3 +211,45 @@ fn yaml_depth_duplicates_and_expansion() {
         json!({"1": {"Fn::GetAtt": ["R", "Arn"]}, "true": {"Ref": "X"}})
     );
 }
+
+/// Deep YAML flow nesting is refused before the parser sees it (the parser's time grows with the
+/// square of flow nesting: 100,000 levels took more than a minute), with the line; block
+/// nesting, tags before brackets, and brackets inside quoted or block scalars are read as YAML
+/// says. (The time is measured by the `hostile` bench, not here.)
+#[test]
+fn yaml_flow_nesting_is_refused_at_its_line() {
+    use std::path::Path;
+    use trustsim_evaluator::sources::read_value;
+    let n = 100_000;
+    for (open, close) in [("[", "]"), ("{a: ", "}"), ("!Sub [", "]")] {
+        let text = format!("x: 1\ny: {}1{}\n", open.repeat(n), close.repeat(n));
+        let e = read_value(&text, Path::new("t.yaml")).expect_err("an error");
+        assert!(
+            e.message
+                .starts_with("at line 2, the document nests deeper than 64 levels"),
+            "{open}: {}",
+            e.message
+        );
+    }
+    // Deep block nesting is refused by the depth rule of the deserializer.
+    let block = format!("{}x\n", "- ".repeat(n));
+    let e = read_value(&block, Path::new("t.yaml")).expect_err("an error");
+    assert!(
+        e.message.starts_with("the document nests deeper than 64"),
+        "{}",
+        e.message
+    );
+    // Brackets that open nothing: in plain, quoted and block scalars, and after comments.
+    let text = format!(
+        "a: x{}\nb: \"{}\"\nc: '{}'\nd: |\n  {}\n  [[[\ne: 1 # {}\n",
+        "[".repeat(200),
+        "[".repeat(200),
+        "{".repeat(200),
+        "[".repeat(200),
+        "[".repeat(200)
+    );
+    let v = read_value(&text, Path::new("t.yaml")).unwrap();
+    assert_eq!(v["e"], json!(1));
+    assert_eq!(v["b"], json!("[".repeat(200)));
+    assert!(v["d"].as_str().unwrap().ends_with("[[[\n"));
+}

@@ -18,6 +18,10 @@
 
 use serde_json::{json, Map, Value};
 
+/// The stand-in a fix writes for the owner's account when the analysis does not know it; a fix
+/// shown in a template writes the template's own expression for the account in its place.
+pub const OWNER_ACCOUNT: &str = "OWNER_ACCOUNT_ID";
+
 use super::threat::Patch;
 use super::{AnalysisOptions, Threat};
 use crate::policy::TrustPolicy;

@@ -159,6 +159,24 @@ pub fn detect(value: &Value) -> Option<InputKind> {
     None
 }
 
+/// The kind of a JSON text too large for a trust policy or a template, from the first key of its
+/// top-level object, read without parsing the rest: `format_version`, `terraform_version`, or
+/// a key of `terraform show -json` for a plan; a key of
+/// `aws iam get-account-authorization-details` for an export. `None` for any other text, which
+/// is then refused by size before it is parsed.
+pub fn large_input_kind(text: &str) -> Option<InputKind> {
+    let rest = text.trim_start().strip_prefix('{')?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    let key = rest.get(..rest.find('"')?)?;
+    match key {
+        "format_version" | "terraform_version" | "planned_values" | "prior_state" | "values"
+        | "resource_changes" | "configuration" => Some(InputKind::Terraform),
+        "UserDetailList" | "GroupDetailList" | "RoleDetailList" | "Policies" | "IsTruncated"
+        | "Marker" => Some(InputKind::AccountExport),
+        _ => None,
+    }
+}
+
 /// The roles of an input of the given kind.
 pub fn roles(
     kind: InputKind,

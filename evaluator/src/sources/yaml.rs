@@ -25,6 +25,16 @@ pub fn read_value(text: &str, path: &Path) -> Result<Value, PolicyError> {
     } else {
         "YAML"
     };
+    if let Some(line) = deep_flow(text) {
+        return Err(PolicyError::new(
+            Pointer::root(),
+            format!(
+                "at line {line}, the document nests deeper than {} levels, more than trustsim reads",
+                crate::limits::MAX_DEPTH
+            ),
+        )
+        .help("a CloudFormation template nests about fifteen levels deep at most: Resources, a resource, Properties, AssumeRolePolicyDocument and the policy"));
+    }
     let own: RefCell<Option<PolicyError>> = RefCell::new(None);
     let budget = Cell::new(MAX_YAML_NODES);
     let de = serde_norway::Deserializer::from_str(text);
@@ -53,6 +63,103 @@ pub fn read_value(text: &str, path: &Path) -> Result<Value, PolicyError> {
         };
         PolicyError::new(Pointer::root(), format!("the file is not valid {kind}: {e}")).help(help)
     })
+}
+
+/// The line at which YAML flow collections (`[...]`, `{...}`) nest deeper than twice
+/// [`crate::limits::MAX_DEPTH`], found by one linear pass before parsing: the YAML parser's
+/// time grows with the square of flow nesting, so deep flow text is refused before it reaches
+/// the parser (the deserializer refuses any document deeper than `MAX_DEPTH` anyway; the margin
+/// keeps this estimate from refusing a document that parses). Quoted scalars, comments and
+/// block scalars (`|`, `>`) are skipped; in block context a bracket opens a collection only
+/// where a value starts (YAML 1.2, "Flow Collection Styles").
+fn deep_flow(text: &str) -> Option<usize> {
+    let limit = 2 * crate::limits::MAX_DEPTH;
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    // The indentation of a line that opened a block scalar, while its content lasts.
+    let mut block_scalar: Option<usize> = None;
+    for (n, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(parent) = block_scalar {
+            if line.trim().is_empty() || indent > parent {
+                continue;
+            }
+            block_scalar = None;
+        }
+        let chars: Vec<char> = line.chars().collect();
+        let mut prev = ' ';
+        let mut i = 0;
+        while let Some(&c) = chars.get(i) {
+            let before = chars.get(..i).unwrap_or(&[]);
+            i += 1;
+            if let Some(q) = quote {
+                match (q, c) {
+                    ('"', '\\') => i += 1,
+                    ('\'', '\'') if chars.get(i) == Some(&'\'') => i += 1,
+                    _ if c == q => quote = None,
+                    _ => {}
+                }
+                prev = c;
+                continue;
+            }
+            let token_start = prev.is_whitespace() || "[{,:".contains(prev);
+            match c {
+                '#' if prev.is_whitespace() => break,
+                '"' | '\'' if token_start => quote = Some(c),
+                '[' | '{' if depth > 0 || value_start(before) => {
+                    depth += 1;
+                    if depth > limit {
+                        return Some(n + 1);
+                    }
+                }
+                ']' | '}' if depth > 0 => depth -= 1,
+                '|' | '>' if depth == 0 && value_start(before) => {
+                    let rest: String = chars.get(i..).unwrap_or(&[]).iter().collect();
+                    let rest = rest.split(" #").next().unwrap_or("").trim();
+                    if rest
+                        .chars()
+                        .all(|x| x.is_ascii_digit() || x == '-' || x == '+')
+                    {
+                        block_scalar = Some(indent);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            prev = c;
+        }
+    }
+    None
+}
+
+/// Does a value start after this text of a line (in block context): nothing but indentation,
+/// a `- ` or `? ` indicator, a `key: `, or a tag (`!Sub `) or an anchor (`&a `) after one of
+/// those? Looks back over the last token only, so that a line costs time linear in its length.
+fn value_start(before: &[char]) -> bool {
+    let Some((&last, _)) = before.split_last() else {
+        return true;
+    };
+    if !last.is_whitespace() {
+        return false;
+    }
+    let end = before.len()
+        - before
+            .iter()
+            .rev()
+            .take_while(|c| c.is_whitespace())
+            .count();
+    let Some(head) = before.get(..end) else {
+        return true;
+    };
+    let start = head.len() - head.iter().rev().take_while(|c| !c.is_whitespace()).count();
+    let token = head.get(start..).unwrap_or(&[]);
+    match token {
+        [] => true,
+        ['-' | '?'] => true,
+        [.., ':'] => true,
+        ['!' | '&', ..] => value_start(head.get(..start).unwrap_or(&[])),
+        _ => false,
+    }
 }
 
 /// Reads YAML into a JSON value, counting values against a budget.

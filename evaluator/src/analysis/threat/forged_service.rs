@@ -217,7 +217,7 @@ impl ThreatModel for ForgedService {
                     json!(options
                         .account
                         .clone()
-                        .unwrap_or_else(|| "OWNER_ACCOUNT_ID".to_owned())),
+                        .unwrap_or_else(|| fix::OWNER_ACCOUNT.to_owned())),
                 );
                 let mut out = rest;
                 out.push(t);

@@ -519,7 +519,13 @@ pub fn terraform(
     let after = statements(fix);
     let declared = caller_identity(&bodies);
     let mut account = Account {
-        owner: deployment.owner.clone(),
+        // Without the owner's account the fix holds its stand-in, which the module can name.
+        owner: Some(
+            deployment
+                .owner
+                .clone()
+                .unwrap_or_else(|| crate::analysis::fix::OWNER_ACCOUNT.to_owned()),
+        ),
         expr: format!(
             "data.aws_caller_identity.{}.account_id",
             declared.as_deref().unwrap_or("current")
