@@ -84,6 +84,10 @@ pub struct AnalyzeArgs {
     /// Write this run's JSON report here, for a later `--baseline`.
     #[arg(long)]
     pub write_baseline: Option<PathBuf>,
+    /// With `--format sarif`: the directory that SARIF paths are relative to (`%SRCROOT%`; by
+    /// default the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub sarif_root: Option<PathBuf>,
     /// Finding no role at all is fine (by default it is an error: a gate that reads nothing
     /// passes nothing).
     #[arg(long)]
@@ -142,6 +146,8 @@ pub(crate) struct Role {
     pub(crate) source: String,
     pub(crate) name: String,
     pub(crate) line: Option<usize>,
+    /// For a bare policy file, the line of each statement.
+    pub(crate) statement_lines: Vec<usize>,
     pub(crate) account: Option<String>,
     pub(crate) notes: Vec<String>,
     pub(crate) analysis: Analysis,
@@ -609,6 +615,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                 source: role.source,
                 name: role.name,
                 line: role.line,
+                statement_lines: role.statement_lines,
                 account,
                 notes,
             })
@@ -643,7 +650,16 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
     let mut out = std::io::stdout().lock();
     let written = match format {
         Format::Json => writeln!(out, "{}", to_json(&roles, &errors)),
-        Format::Sarif => writeln!(out, "{}", crate::sarif::log(&roles)),
+        Format::Sarif => writeln!(
+            out,
+            "{}",
+            crate::sarif::log(
+                &roles,
+                &errors,
+                &notes,
+                &crate::sarif::Root::new(args.sarif_root.as_deref())
+            )
+        ),
         Format::Human => write!(
             out,
             "{}",

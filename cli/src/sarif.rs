@@ -1,7 +1,15 @@
 //! SARIF 2.1.0 output for `trustsim analyze`: one rule per threat, one result per threat that
-//! is not restricted, located at the file (and line) of the role. The witness, the residual and
-//! the fix travel in the result's `properties`.
-//! (OASIS, "Static Analysis Results Interchange Format (SARIF) Version 2.1.0".)
+//! is not restricted, located at the file and line of the role (for a bare policy, the line of
+//! the statement that lets the attacker in, else line 1). Paths are relative to a `uriBaseId`
+//! (`%SRCROOT%`, from `--sarif-root`, by default the current directory) given in
+//! `originalUriBaseIds`; a file outside the root is a `file://` URI. Input errors and skipped
+//! files are the invocation's `toolExecutionNotifications`. The witness, the residual and the
+//! fix travel in the result's `properties`.
+//! (OASIS, "Static Analysis Results Interchange Format (SARIF) Version 2.1.0": 3.4.4
+//! "uriBaseId", 3.14.14 "originalUriBaseIds", 3.20 "invocation object", 3.30 "region object";
+//! GitHub Docs, "SARIF support for code scanning".)
+
+use std::path::{Component, Path, PathBuf};
 
 use serde_json::{json, Value};
 use trustsim_evaluator::{Threat, Verdict};
@@ -9,30 +17,136 @@ use trustsim_evaluator::{Threat, Verdict};
 use crate::analyze_cmd::Role;
 use crate::triage::Status;
 
+/// The docs section that describes the threats, in the repository.
+fn docs_uri() -> String {
+    format!(
+        "{}/blob/main/docs/threats.md#12-the-five-threats",
+        env!("CARGO_PKG_REPOSITORY")
+    )
+}
+
 fn rule(threat: Threat) -> Value {
     let text = threat.rule();
-    let (name, short, full) = (text.name, text.short, text.full);
+    let (title, url) = text.reference;
     json!({
         "id": threat.name(),
-        "name": name,
-        "shortDescription": {"text": short},
-        "fullDescription": {"text": full},
+        "name": text.name,
+        "shortDescription": {"text": text.short},
+        "fullDescription": {"text": text.full},
         "defaultConfiguration": {"level": if threat.is_informational() { "note" } else { "error" }},
-        "help": {"text": "See docs/threats.md: the witness request in the result's properties shows who gets in, and the fix is a patched trust policy that trustsim proves closes the hole."},
+        "helpUri": docs_uri(),
+        "help": {
+            "text": format!("{}\n\nHow to fix: {}\n\nAWS: {title}, {url}\n\nThe result's properties hold the witness request (who gets in) and trustsim's fix, which it re-analyses before it shows it.", text.full, text.fix),
+            "markdown": format!("{}\n\n**How to fix:** {}\n\n**AWS:** [{title}]({url})\n\nThe result's properties hold the witness request (who gets in) and trustsim's fix, which it re-analyses before it shows it. See [trustsim's threat model]({}).", text.full, text.fix, docs_uri()),
+        },
     })
 }
 
-/// The file part of a role's source (`path#pointer` → `path`), as a URI reference.
-fn uri(source: &str) -> String {
-    source
-        .split('#')
-        .next()
-        .unwrap_or(source)
-        .replace('\\', "/")
+/// A path made absolute against the current directory, `.` and `..` taken out, links resolved
+/// where the file exists: the same file gives the same URI however it was typed.
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    if let Ok(real) = std::fs::canonicalize(&joined) {
+        return real;
+    }
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
-/// The SARIF log for the analysed roles.
-pub fn log(roles: &[Role]) -> Value {
+/// A path as a URI reference: `/` separators, and every byte outside the unreserved set and `/`
+/// percent-encoded (RFC 3986, section 2).
+fn encode(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Where files are, relative to the root.
+pub struct Root {
+    real: PathBuf,
+}
+
+impl Root {
+    /// The root: `--sarif-root`, or the current directory.
+    pub fn new(dir: Option<&Path>) -> Root {
+        Root {
+            real: absolute(dir.unwrap_or(Path::new("."))),
+        }
+    }
+
+    /// The `artifactLocation` of a file, and its URI as the fingerprints name it.
+    fn artifact(&self, file: &str) -> (Value, String) {
+        let abs = absolute(Path::new(file));
+        match abs.strip_prefix(&self.real) {
+            Ok(rel) => {
+                let uri = encode(rel);
+                (json!({"uri": uri, "uriBaseId": "%SRCROOT%"}), uri)
+            }
+            Err(_) => {
+                let uri = format!("file://{}", encode(&abs));
+                (json!({"uri": uri}), uri)
+            }
+        }
+    }
+
+    fn base(&self) -> Value {
+        let mut uri = format!("file://{}", encode(&self.real));
+        if !uri.ends_with('/') {
+            uri.push('/');
+        }
+        json!({"%SRCROOT%": {"uri": uri}})
+    }
+}
+
+/// A message of the run (an input error or a note) as a notification, located at its file when
+/// it starts with one (`path: ...`).
+fn notification(root: &Root, level: &str, text: &str) -> Value {
+    let file = text
+        .split(": ")
+        .next()
+        .map(|f| f.split('#').next().unwrap_or(f))
+        .filter(|f| Path::new(f).is_file());
+    match file {
+        Some(f) => json!({
+            "level": level,
+            "message": {"text": text},
+            "locations": [{"physicalLocation": {"artifactLocation": root.artifact(f).0}}],
+        }),
+        None => json!({"level": level, "message": {"text": text}}),
+    }
+}
+
+/// A sentence starting with a capital.
+fn sentence(text: &str) -> String {
+    let mut c = text.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The SARIF log for the analysed roles, with the run's input errors and notes.
+pub fn log(roles: &[Role], errors: &[String], notes: &[String], root: &Root) -> Value {
     let rules: Vec<Value> = Threat::ALL.iter().map(|t| rule(*t)).collect();
     let mut results = Vec::new();
     for r in roles {
@@ -68,25 +182,42 @@ pub fn log(roles: &[Role]) -> Value {
                 _ => json!([]),
             };
             let mut text = format!(
-                "{} `{}`: {} ({})",
-                t.threat.name(),
+                "{}. Role {} ({}).",
+                sentence(t.explanation.trim_end_matches('.')),
                 r.name,
-                t.explanation,
                 t.verdict.name()
             );
             if let Some(res) = &t.residual {
-                text.push_str(&format!(". Who gets in: {res}"));
+                text.push_str(&format!(" Who gets in: {res}."));
             }
             if t.fix.is_some() {
                 text.push_str(
-                    ". A fix that trustsim proves restricted is in the result's properties.",
+                    " A fix that trustsim proves closes it is in the result's properties.",
                 );
             }
-            let physical = match r.line.filter(|l| *l >= 1) {
-                Some(line) => {
-                    json!({"artifactLocation": {"uri": uri(&r.source)}, "region": {"startLine": line}})
-                }
-                None => json!({"artifactLocation": {"uri": uri(&r.source)}}),
+            let (file, fragment) = r.source.split_once('#').unwrap_or((r.source.as_str(), ""));
+            let (artifact, uri) = root.artifact(file);
+            let place = if fragment.is_empty() {
+                uri.clone()
+            } else {
+                format!("{uri}#{fragment}")
+            };
+            // The role's line; for a bare policy, the statement's; else the file's first line.
+            let line = r
+                .line
+                .filter(|l| *l >= 1)
+                .or_else(|| {
+                    t.statements
+                        .first()
+                        .and_then(|i| r.statement_lines.get(*i))
+                        .copied()
+                })
+                .unwrap_or(1);
+            let physical = json!({"artifactLocation": artifact, "region": {"startLine": line}});
+            let identity = if r.identity.starts_with("arn:") {
+                r.identity.clone()
+            } else {
+                place.clone()
             };
             results.push(json!({
                 "ruleId": t.threat.name(),
@@ -98,8 +229,8 @@ pub fn log(roles: &[Role]) -> Value {
                     "logicalLocations": [{"name": r.name, "fullyQualifiedName": r.source, "kind": "resource"}],
                 }],
                 "partialFingerprints": {
-                    "trustsimRole/v1": format!("{}:{}", r.source, t.threat.name()),
-                    "trustsimRole/v2": format!("{}:{}", r.identity, t.threat.name()),
+                    "trustsimRole/v1": format!("{place}:{}", t.threat.name()),
+                    "trustsimRole/v2": format!("{identity}:{}", t.threat.name()),
                 },
                 "suppressions": suppressions,
                 "properties": {
@@ -124,10 +255,19 @@ pub fn log(roles: &[Role]) -> Value {
             "tool": {"driver": {
                 "name": "trustsim",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://example.invalid/trustsim",
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": rules,
             }},
             "results": results,
+            "originalUriBaseIds": root.base(),
+            "invocations": [{
+                "executionSuccessful": errors.is_empty(),
+                "toolExecutionNotifications": errors
+                    .iter()
+                    .map(|e| notification(root, "error", e))
+                    .chain(notes.iter().map(|n| notification(root, "note", n)))
+                    .collect::<Vec<_>>(),
+            }],
         }],
     })
 }

@@ -42,6 +42,10 @@ pub struct RuleText {
     pub short: &'static str,
     /// A paragraph.
     pub full: &'static str,
+    /// How to fix it, in a sentence or two.
+    pub fix: &'static str,
+    /// The AWS page that documents the rule: its title and address.
+    pub reference: (&'static str, &'static str),
 }
 
 impl Threat {

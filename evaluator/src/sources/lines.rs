@@ -149,6 +149,98 @@ pub(super) fn field_lines(text: &str, field: &str) -> BTreeMap<String, usize> {
     out
 }
 
+/// For the text of a bare trust policy, the line (1-based) where each statement of its
+/// top-level `Statement` starts: each element of the list, or the one object. JSON is scanned
+/// once (strings and escapes skipped); YAML by the items under a top-level `Statement:` key.
+pub(super) fn statement_lines(text: &str) -> Vec<usize> {
+    if text.trim_start().starts_with('{') {
+        json_statement_lines(text)
+    } else {
+        yaml_statement_lines(text)
+    }
+}
+
+fn json_statement_lines(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let (mut depth, mut line) = (0usize, 1usize);
+    let (mut in_str, mut esc) = (false, false);
+    let mut start = 0usize;
+    let mut last_key = "";
+    let mut pending = false;
+    let mut in_list = false;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            line += 1;
+        }
+        if in_str {
+            if esc {
+                esc = false;
+            } else if b == b'\\' {
+                esc = true;
+            } else if b == b'"' {
+                in_str = false;
+                if depth == 1 {
+                    last_key = text.get(start..i).unwrap_or("");
+                }
+            }
+            continue;
+        }
+        match b {
+            b'"' => {
+                in_str = true;
+                start = i + 1;
+            }
+            b':' if depth == 1 => pending = last_key == "Statement",
+            b',' if depth == 1 => pending = false,
+            b'{' | b'[' => {
+                if depth == 1 && pending {
+                    if b == b'[' {
+                        in_list = true;
+                    } else {
+                        out.push(line);
+                    }
+                    pending = false;
+                } else if depth == 2 && in_list && b == b'{' {
+                    out.push(line);
+                }
+                depth += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 1 {
+                    in_list = false;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn yaml_statement_lines(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    let mut item_indent: Option<usize> = None;
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim_start();
+        let indent = l.len() - t.len();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let item = t == "-" || t.starts_with("- ");
+        if indent == 0 && !(inside && item) {
+            inside = t.starts_with("Statement:");
+            item_indent = None;
+            continue;
+        }
+        if inside && item && item_indent.is_none_or(|n| n == indent) {
+            item_indent = Some(indent);
+            out.push(i + 1);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +261,18 @@ mod tests {
         assert_eq!(l.get("R"), Some(&4));
         assert_eq!(l.get("S"), Some(&6));
         assert_eq!(l.len(), 2);
+    }
+
+    #[test]
+    fn statement_lines_of_json_and_yaml_policies() {
+        let json = "{\n  \"Statement\": [\n    {\"Sid\": \"a\\\"[{\"},\n\n    {\n      \"Effect\": \"Allow\"\n    }\n  ],\n  \"Other\": [{}]\n}";
+        assert_eq!(super::statement_lines(json), [3, 5]);
+        assert_eq!(
+            super::statement_lines("{\"Statement\":\n {\"Effect\": \"Allow\"}}"),
+            [2]
+        );
+        let yaml = "Version: 2012-10-17\nStatement:\n  - Effect: Allow\n    Action:\n      - sts:AssumeRole\n  - Effect: Deny\nOther:\n  - x\n";
+        assert_eq!(super::statement_lines(yaml), [3, 6]);
+        assert_eq!(super::statement_lines("Statement:\n- Effect: Allow\n"), [2]);
     }
 }

@@ -64,6 +64,8 @@ pub struct Role {
     pub source: String,
     /// The line of the role in the input, when the input has lines.
     pub line: Option<usize>,
+    /// For a bare policy file, the line where each statement starts (empty when not known).
+    pub statement_lines: Vec<usize>,
     /// The role's account, when the input says.
     pub account: Option<String>,
     /// The role's partition, when the input gives its ARN.
@@ -236,6 +238,7 @@ pub fn roles_for(
             source: file,
             account: owner.map(str::to_owned),
             document: value.clone(),
+            statement_lines: lines::statement_lines(text),
             ..Role::default()
         }]),
         InputKind::CloudFormation => cloudformation::cloudformation(value, text, &file, deployment),

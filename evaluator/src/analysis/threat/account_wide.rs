@@ -29,6 +29,8 @@ impl ThreatModel for AccountWide {
             name: "AccountWideTrust",
             short: "Any principal of a trusted account whose identity policy allows it can assume the role",
             full: "The trust policy trusts a whole account; which of its principals may assume the role then depends on their identity policies.",
+            fix: "Name the roles of the trusted account that may assume the role (in `Principal`, or with ArnLike aws:PrincipalArn), so that the account's identity policies alone do not decide.",
+            reference: ("IAM User Guide, \"AWS JSON policy elements: Principal\" (AWS account principals)", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts"),
         }
     }
 

@@ -31,6 +31,8 @@ impl ThreatModel for ConfusedDeputy {
             name: "ConfusedDeputy",
             short: "A trusted third party acting for another customer can assume the role",
             full: "The trust policy trusts another account without an sts:ExternalId condition that the third party's other customers cannot meet.",
+            fix: "Require StringEquals sts:ExternalId with the external ID the third party assigned to the owner (the third party gives it; never reuse one of your own).",
+            reference: ("IAM User Guide, \"Access to AWS accounts owned by third parties\"", "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html"),
         }
     }
 

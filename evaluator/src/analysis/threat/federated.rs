@@ -54,6 +54,8 @@ impl ThreatModel for Federated {
             name: "WeakFederation",
             short: "Identities the owner does not control can assume the role through a trusted identity provider",
             full: "The trust policy trusts an identity provider without conditions (such as sub and aud) that keep out the provider's other users.",
+            fix: "Require the provider's audience (`aud`) and subject (`sub`) claims to name the owner's own application and identities: for GitHub Actions `token.actions.githubusercontent.com:sub` with `repo:ORG/REPO:...`, for EKS the service account, for Cognito the identity pool and `amr`.",
+            reference: ("IAM User Guide, \"Create a role for OpenID Connect federation\"", "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html"),
         }
     }
 

@@ -50,6 +50,8 @@ impl ThreatModel for ForgedService {
             name: "ForgedServiceRequest",
             short: "A trusted AWS service working for another account can assume the role",
             full: "The trust policy trusts a service principal without a condition on aws:SourceAccount, aws:SourceArn or aws:SourceOrgID that another account's resources cannot meet.",
+            fix: "Add a condition that only the owner's own resources meet: StringEquals aws:SourceAccount with the owner's account, or ArnLike aws:SourceArn with the resources that use the role. trustsim's fix adds aws:SourceAccount.",
+            reference: ("IAM User Guide, \"The confused deputy problem\" (cross-service confused deputy prevention)", "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html"),
         }
     }
 

@@ -27,6 +27,8 @@ impl ThreatModel for Public {
             name: "PublicTrust",
             short: "Any AWS principal of another account can assume the role",
             full: "The trust policy allows \"*\" (or AWS \"*\") and no condition keeps out principals of accounts the owner does not name.",
+            fix: "Name the accounts or roles that may assume the role in `Principal`, or keep `\"*\"` only with a condition on aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn that names them. trustsim's fix puts the owner's account in place of `\"*\"`.",
+            reference: ("IAM User Guide, \"AWS JSON policy elements: Principal\"", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html"),
         }
     }
 
