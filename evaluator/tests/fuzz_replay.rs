@@ -89,6 +89,11 @@ fn sources() {
 }
 
 #[test]
+fn terraform() {
+    replay_target("terraform");
+}
+
+#[test]
 fn analysis() {
     replay_target("analysis");
 }

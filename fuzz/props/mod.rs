@@ -12,14 +12,16 @@ pub mod common;
 pub mod condition;
 pub mod policy;
 pub mod sources;
+pub mod terraform;
 pub mod wildcard;
 
 /// The targets, by name (the folder names under `fuzz/seeds/` and `fuzz/regressions/`).
-pub const TARGETS: [&str; 6] = [
+pub const TARGETS: [&str; 7] = [
     "policy",
     "condition",
     "wildcard",
     "sources",
+    "terraform",
     "analysis",
     "analysis_built",
 ];
@@ -33,6 +35,7 @@ pub fn run(name: &str, data: &[u8]) -> bool {
     match name {
         "policy" => policy::check(data),
         "sources" => sources::check(data),
+        "terraform" => terraform::check(data),
         "analysis" => analysis::check(data),
         "condition" => {
             if let Ok(input) = condition::Input::arbitrary_take_rest(Unstructured::new(data)) {
