@@ -279,3 +279,29 @@ fn a_reader_that_goes_away_ends_the_batch_quietly() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert!(Path::new(&path).exists());
 }
+
+#[test]
+fn analyze_reads_standard_input_as_dash() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trustsim"))
+        .args(["analyze", "-", "--format", "json", "--no-config"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(EVENTS.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(roles(&report), ["-"]);
+}

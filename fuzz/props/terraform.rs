@@ -41,7 +41,10 @@ pub fn check(data: &[u8]) {
         for e in &found.errors {
             assert_eq!(e.file, Path::new(name), "error file: {e}");
             if let Some(l) = e.line {
-                assert!((1..=lines + 1).contains(&l), "error line {l} of {lines}: {e}");
+                assert!(
+                    (1..=lines + 1).contains(&l),
+                    "error line {l} of {lines}: {e}"
+                );
             }
         }
         let options = AnalysisOptions {
