@@ -190,6 +190,235 @@ fn terraform_modules(
     }
 }
 
+/// How a run reads its inputs and analyses their roles, from the flags and the config file.
+pub(crate) struct Settings {
+    /// `--input-kind`: every input read as this kind.
+    pub(crate) input_kind: Option<Kind>,
+    /// `--allow-empty`.
+    pub(crate) allow_empty: bool,
+    /// The owner, partition and parameter values the inputs are resolved with.
+    pub(crate) deployment: sources::Deployment,
+    /// The owner's account and zone of trust.
+    pub(crate) options: AnalysisOptions,
+}
+
+/// The roles of one input file that is not Terraform configuration, with its notes (a file in
+/// a directory that is no input kind is skipped with a note; a file the user named is an
+/// error). Sizes are checked before any tree is built.
+pub(crate) fn file_roles(
+    path: &Path,
+    text: &str,
+    named: bool,
+    settings: &Settings,
+) -> Result<(Vec<sources::Role>, Vec<String>), String> {
+    let json = text.trim_start().starts_with(['{', '[']);
+    if !json && text.len() > MAX_TEMPLATE_BYTES {
+        return Err(too_large(path, text.len(), MAX_TEMPLATE_BYTES, "a CloudFormation template (YAML)", "CloudFormation itself takes templates of at most 1 MB (AWS CloudFormation User Guide, \"CloudFormation quotas\"); split the template"));
+    }
+    // Sizes before trees: past a template's size only a plan or an export can be this large,
+    // and both say so in their first key; anything else is refused before it is parsed.
+    let given = settings.input_kind.map(Kind::input);
+    let large_kind = match given {
+        Some(k) => matches!(k, InputKind::Terraform | InputKind::AccountExport),
+        None => sources::large_input_kind(text).is_some(),
+    };
+    if text.len() > MAX_TEMPLATE_BYTES && !large_kind {
+        return Err(too_large(path, text.len(), MAX_TEMPLATE_BYTES, "a trust policy or a CloudFormation template", "only a Terraform plan (its first key `format_version`) or an account export (`UserDetailList`, `RoleDetailList`, ...) is read past this size; check that this is the right file"));
+    }
+    let value = sources::read_value(text, path).map_err(|e| input_error(path, &e))?;
+    let Some(kind) = given.or_else(|| sources::detect(&value)) else {
+        let what = "not a trust policy, CloudFormation template, Terraform plan or account export";
+        if named {
+            return Err(format!("{}: {what}\n  help: a trust policy has `Statement`; a template `Resources`; a plan `format_version`; an export `RoleDetailList` (or give --input-kind)", path.display()));
+        }
+        return Ok((
+            Vec::new(),
+            vec![format!("{}: skipped: {what}", path.display())],
+        ));
+    };
+    let limit = match kind {
+        InputKind::Policy => Some((MAX_POLICY_FILE_BYTES, "a trust policy", "IAM takes a role trust policy of at most 8,192 characters (IAM User Guide, \"IAM and AWS STS quotas\"); check that this is the right file")),
+        InputKind::CloudFormation => Some((MAX_TEMPLATE_BYTES, "a CloudFormation template", "CloudFormation itself takes templates of at most 1 MB (AWS CloudFormation User Guide, \"CloudFormation quotas\"); split the template")),
+        _ => None,
+    };
+    if let Some((max, what, help)) = limit {
+        if text.len() > max {
+            return Err(too_large(path, text.len(), max, what, help));
+        }
+    }
+    let found = sources::roles_for(kind, &value, text, path, &settings.deployment)
+        .map_err(|e| input_error(path, &e))?;
+    if found.is_empty() && named && !settings.allow_empty {
+        let why = match kind {
+            InputKind::CloudFormation => {
+                "a CloudFormation template with no `AWS::IAM::Role` or `AWS::Serverless::Function`"
+            }
+            InputKind::Terraform => "a Terraform plan with no `aws_iam_role`",
+            InputKind::AccountExport => "an account export whose `RoleDetailList` is empty",
+            InputKind::Policy => "a trust policy",
+        };
+        return Err(format!(
+            "{}: holds no IAM role: {why}\n  help: name the files that define roles, or a directory (where a file without roles is a note); give --allow-empty when that is expected",
+            path.display(),
+        ));
+    }
+    let mut notes = Vec::new();
+    let mut roles = Vec::new();
+    for role in found {
+        if role.document.is_null() {
+            notes.push(format!("{}: {}", role.source, role.notes.join("; ")));
+        } else {
+            roles.push(role);
+        }
+    }
+    Ok((roles, notes))
+}
+
+/// One role analysed: every deployable policy of it, the worst verdict per threat, and each
+/// fix carried into the template or module it comes from when that can be done.
+pub(crate) fn analyse(role: sources::Role, settings: &Settings) -> Result<Role, String> {
+    let account = role
+        .account
+        .clone()
+        .or_else(|| settings.options.account.clone());
+    let options = AnalysisOptions {
+        account: account.clone(),
+        partition: role
+            .partition
+            .clone()
+            .or_else(|| settings.options.partition.clone()),
+        ..settings.options.clone()
+    };
+    let deployment = &settings.deployment;
+    // One policy, or one per deployable combination of the template's conditions.
+    let variants: Vec<(&[(String, bool)], &Value)> = if role.branches.is_empty() {
+        vec![(&[], &role.document)]
+    } else {
+        role.branches
+            .iter()
+            .map(|b| (b.when.as_slice(), &b.document))
+            .collect()
+    };
+    let mut policies = Vec::new();
+    for (when, doc) in &variants {
+        match TrustPolicy::from_value(doc) {
+            Ok(p) => policies.push((when.to_vec(), p, (*doc).clone())),
+            Err(e) => {
+                let mut place = match role.line {
+                    Some(l) => format!("{} (line {l})", role.source),
+                    None => role.source.clone(),
+                };
+                let label = sources::Branch {
+                    when: when.to_vec(),
+                    ..Default::default()
+                }
+                .label();
+                if !label.is_empty() {
+                    place = format!("{place} ({label})");
+                }
+                return Err(place_error(&place, &e));
+            }
+        }
+    }
+    let mut notes = role.notes;
+    for (_, policy, _) in &policies {
+        if let Some(w) = policy.quota_warning() {
+            if !notes.contains(&w.message) {
+                notes.push(w.message.clone());
+            }
+        }
+    }
+    let managed = role
+        .path
+        .as_deref()
+        .and_then(trustsim_evaluator::knowledge::managed::managed_role);
+    let analyses: Vec<(branches::When, trustsim_evaluator::analysis::Analysis)> = policies
+        .iter()
+        .map(|(when, policy, _)| (when.clone(), analyze(policy, &options)))
+        .collect();
+    let (mut analysis, origin) = branches::worst_of(&analyses, role.branches_truncated);
+    // No internal placeholder reaches the user.
+    for t in &mut analysis.threats {
+        t.explanation = sources::in_words(&t.explanation);
+        t.residual = t.residual.as_deref().map(sources::in_words);
+    }
+    if managed.is_some() {
+        // AWS writes these trust policies: no fix the owner could apply.
+        for t in &mut analysis.threats {
+            t.fix = None;
+        }
+    }
+    let principals = analysis
+        .threats
+        .iter()
+        .zip(&origin)
+        .map(|(t, o)| {
+            policies
+                .get(*o)
+                .map(|(_, p, _)| letting_in(p, &t.statements))
+                .unwrap_or_default()
+        })
+        .collect();
+    let documents = origin
+        .iter()
+        .map(|o| {
+            policies
+                .get(*o)
+                .map(|(_, _, d)| d.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    let template_fixes = analysis
+        .threats
+        .iter()
+        .zip(&documents)
+        .map(|(t, d): (&trustsim_evaluator::ThreatResult, &Value)| {
+            let fix = t.fix.as_ref()?;
+            let changes = match (role.template.as_deref(), role.module.as_deref()) {
+                (Some(template), _) => sources::template_fix::cloudformation(
+                    template,
+                    role.template_yaml,
+                    &role.name,
+                    deployment,
+                    d,
+                    fix,
+                    t.threat,
+                    &options,
+                ),
+                (None, Some(module)) => sources::template_fix::terraform(
+                    module, &role.name, deployment, d, fix, t.threat, &options,
+                ),
+                (None, None) => None,
+            }?;
+            Some(
+                changes
+                    .iter()
+                    .map(|c| {
+                        let diff = crate::diff::lines(&c.before, &c.after, usize::MAX);
+                        format!("{}:\n{}\n", c.place, diff.join("\n"))
+                    })
+                    .collect::<String>(),
+            )
+        })
+        .collect();
+    Ok(Role {
+        template_fixes,
+        identity: role.arn.clone().unwrap_or_else(|| role.source.clone()),
+        managed,
+        ignores: role.ignores,
+        principals,
+        status: Vec::new(),
+        analysis,
+        documents,
+        source: role.source,
+        name: role.name,
+        line: role.line,
+        statement_lines: role.statement_lines,
+        account,
+        notes,
+    })
+}
+
 /// Runs the command.
 pub fn run(args: &AnalyzeArgs) -> ExitCode {
     let config = if args.no_config {
@@ -347,14 +576,30 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
         .map(|i| i.path.clone())
         .collect();
     let paths: Vec<PathBuf> = inputs_found.into_iter().map(|i| i.path).collect();
-    let deployment = sources::Deployment {
-        owner: account.clone(),
-        partition: partition.clone(),
-        parameters,
+    let settings = Settings {
+        input_kind: args.input_kind,
+        allow_empty: args.allow_empty,
+        deployment: sources::Deployment {
+            owner: account.clone(),
+            partition: partition.clone(),
+            parameters,
+        },
+        options: AnalysisOptions {
+            account: account.clone(),
+            partition: partition.clone(),
+            trusted_accounts,
+            trusted_org,
+        },
     };
     let mut roles = Vec::new();
     let mut jobs: Vec<sources::Role> = Vec::new();
-    terraform_modules(&paths, &deployment, &mut jobs, &mut errors, &mut notes);
+    terraform_modules(
+        &paths,
+        &settings.deployment,
+        &mut jobs,
+        &mut errors,
+        &mut notes,
+    );
     for path in paths
         .iter()
         .filter(|p| !terraform_config::is_terraform_file(p))
@@ -366,83 +611,13 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                 continue;
             }
         };
-        let json = text.trim_start().starts_with(['{', '[']);
-        if !json && text.len() > MAX_TEMPLATE_BYTES {
-            errors.push(too_large(path, text.len(), MAX_TEMPLATE_BYTES, "a CloudFormation template (YAML)", "CloudFormation itself takes templates of at most 1 MB (AWS CloudFormation User Guide, \"CloudFormation quotas\"); split the template"));
-            continue;
-        }
-        // Sizes before trees: past a template's size only a plan or an export can be this large,
-        // and both say so in their first key; anything else is refused before it is parsed.
-        let sized_kind = args.input_kind.map(Kind::input);
-        let large_kind = match sized_kind {
-            Some(k) => matches!(k, InputKind::Terraform | InputKind::AccountExport),
-            None => sources::large_input_kind(&text).is_some(),
-        };
-        if text.len() > MAX_TEMPLATE_BYTES && !large_kind {
-            errors.push(too_large(path, text.len(), MAX_TEMPLATE_BYTES, "a trust policy or a CloudFormation template", "only a Terraform plan (its first key `format_version`) or an account export (`UserDetailList`, `RoleDetailList`, ...) is read past this size; check that this is the right file"));
-            continue;
-        }
-        let value = match sources::read_value(&text, path) {
-            Ok(v) => v,
-            Err(e) => {
-                errors.push(input_error(path, &e));
-                continue;
+        let named = named.contains(path);
+        match file_roles(path, &text, named, &settings) {
+            Ok((found, skipped)) => {
+                notes.extend(skipped);
+                jobs.extend(found);
             }
-        };
-        let kind = match args
-            .input_kind
-            .map(Kind::input)
-            .or_else(|| sources::detect(&value))
-        {
-            Some(k) => k,
-            None => {
-                let what =
-                    "not a trust policy, CloudFormation template, Terraform plan or account export";
-                if named.contains(path) {
-                    errors.push(format!("{}: {what}\n  help: a trust policy has `Statement`; a template `Resources`; a plan `format_version`; an export `RoleDetailList` (or give --input-kind)", path.display()));
-                } else {
-                    notes.push(format!("{}: skipped: {what}", path.display()));
-                }
-                continue;
-            }
-        };
-        let limit = match kind {
-            InputKind::Policy => Some((MAX_POLICY_FILE_BYTES, "a trust policy", "IAM takes a role trust policy of at most 8,192 characters (IAM User Guide, \"IAM and AWS STS quotas\"); check that this is the right file")),
-            InputKind::CloudFormation => Some((MAX_TEMPLATE_BYTES, "a CloudFormation template", "CloudFormation itself takes templates of at most 1 MB (AWS CloudFormation User Guide, \"CloudFormation quotas\"); split the template")),
-            _ => None,
-        };
-        if let Some((max, what, help)) = limit {
-            if text.len() > max {
-                errors.push(too_large(path, text.len(), max, what, help));
-                continue;
-            }
-        }
-        let found = match sources::roles_for(kind, &value, &text, path, &deployment) {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(input_error(path, &e));
-                continue;
-            }
-        };
-        if found.is_empty() && named.contains(path) && !args.allow_empty {
-            let why = match kind {
-                InputKind::CloudFormation => "a CloudFormation template with no `AWS::IAM::Role` or `AWS::Serverless::Function`",
-                InputKind::Terraform => "a Terraform plan with no `aws_iam_role`",
-                InputKind::AccountExport => "an account export whose `RoleDetailList` is empty",
-                InputKind::Policy => "a trust policy",
-            };
-            errors.push(format!(
-                "{}: holds no IAM role: {why}\n  help: name the files that define roles, or a directory (where a file without roles is a note); give --allow-empty when that is expected",
-                path.display(),
-            ));
-            continue;
-        }
-        for role in found {
-            if role.document.is_null() {
-                notes.push(format!("{}: {}", role.source, role.notes.join("; ")));
-                continue;
-            }
-            jobs.push(role);
+            Err(e) => errors.push(e),
         }
     }
     // Nothing to analyse is a failed gate, not a pass, unless the caller says it is fine.
@@ -479,146 +654,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             if let Some(b) = &bar {
                 b.inc(1);
             }
-            let account = role.account.clone().or_else(|| account.clone());
-            let options = AnalysisOptions {
-                account: account.clone(),
-                partition: role.partition.clone().or_else(|| partition.clone()),
-                trusted_accounts: trusted_accounts.clone(),
-                trusted_org: trusted_org.clone(),
-            };
-            // One policy, or one per deployable combination of the template's conditions.
-            let variants: Vec<(&[(String, bool)], &Value)> = if role.branches.is_empty() {
-                vec![(&[], &role.document)]
-            } else {
-                role.branches
-                    .iter()
-                    .map(|b| (b.when.as_slice(), &b.document))
-                    .collect()
-            };
-            let mut policies = Vec::new();
-            for (when, doc) in &variants {
-                match TrustPolicy::from_value(doc) {
-                    Ok(p) => policies.push((when.to_vec(), p, (*doc).clone())),
-                    Err(e) => {
-                        let mut place = match role.line {
-                            Some(l) => format!("{} (line {l})", role.source),
-                            None => role.source.clone(),
-                        };
-                        let label = sources::Branch {
-                            when: when.to_vec(),
-                            ..Default::default()
-                        }
-                        .label();
-                        if !label.is_empty() {
-                            place = format!("{place} ({label})");
-                        }
-                        return Err(place_error(&place, &e));
-                    }
-                }
-            }
-            let mut notes = role.notes;
-            for (_, policy, _) in &policies {
-                if let Some(w) = policy.quota_warning() {
-                    if !notes.contains(&w.message) {
-                        notes.push(w.message.clone());
-                    }
-                }
-            }
-            let managed = role
-                .path
-                .as_deref()
-                .and_then(trustsim_evaluator::knowledge::managed::managed_role);
-            let analyses: Vec<(branches::When, trustsim_evaluator::analysis::Analysis)> = policies
-                .iter()
-                .map(|(when, policy, _)| (when.clone(), analyze(policy, &options)))
-                .collect();
-            let (mut analysis, origin) = branches::worst_of(&analyses, role.branches_truncated);
-            // No internal placeholder reaches the user.
-            for t in &mut analysis.threats {
-                t.explanation = sources::in_words(&t.explanation);
-                t.residual = t.residual.as_deref().map(sources::in_words);
-            }
-            if managed.is_some() {
-                // AWS writes these trust policies: no fix the owner could apply.
-                for t in &mut analysis.threats {
-                    t.fix = None;
-                }
-            }
-            let principals = analysis
-                .threats
-                .iter()
-                .zip(&origin)
-                .map(|(t, o)| {
-                    policies
-                        .get(*o)
-                        .map(|(_, p, _)| letting_in(p, &t.statements))
-                        .unwrap_or_default()
-                })
-                .collect();
-            let documents = origin
-                .iter()
-                .map(|o| {
-                    policies
-                        .get(*o)
-                        .map(|(_, _, d)| d.clone())
-                        .unwrap_or_default()
-                })
-                .collect();
-            let template_fixes = analysis
-                .threats
-                .iter()
-                .zip(&documents)
-                .map(|(t, d): (&trustsim_evaluator::ThreatResult, &Value)| {
-                    let fix = t.fix.as_ref()?;
-                    let changes = match (role.template.as_deref(), role.module.as_deref()) {
-                        (Some(template), _) => sources::template_fix::cloudformation(
-                            template,
-                            role.template_yaml,
-                            &role.name,
-                            &deployment,
-                            d,
-                            fix,
-                            t.threat,
-                            &options,
-                        ),
-                        (None, Some(module)) => sources::template_fix::terraform(
-                            module,
-                            &role.name,
-                            &deployment,
-                            d,
-                            fix,
-                            t.threat,
-                            &options,
-                        ),
-                        (None, None) => None,
-                    }?;
-                    Some(
-                        changes
-                            .iter()
-                            .map(|c| {
-                                let diff = crate::diff::lines(&c.before, &c.after, usize::MAX);
-                                format!("{}:\n{}\n", c.place, diff.join("\n"))
-                            })
-                            .collect::<String>(),
-                    )
-                })
-                .collect();
-            Ok(Role {
-                template_fixes,
-                identity: role.arn.clone().unwrap_or_else(|| role.source.clone()),
-                managed,
-                ignores: role.ignores,
-                principals,
-                status: Vec::new(),
-                analysis,
-                documents,
-                source: role.source,
-                name: role.name,
-                line: role.line,
-                statement_lines: role.statement_lines,
-                account,
-                notes,
-            })
+            analyse(role, &settings)
         })
         .collect();
     if let Some(b) = bar {
@@ -749,7 +785,7 @@ fn letting_in(policy: &TrustPolicy, statements: &[usize]) -> Vec<String> {
     out
 }
 
-fn to_json(roles: &[Role], errors: &[String]) -> Value {
+pub(crate) fn to_json(roles: &[Role], errors: &[String]) -> Value {
     let summary = Summary::of(roles);
     json!({
         "roles": roles.iter().map(|r| {
@@ -827,7 +863,7 @@ impl Summary {
     }
 }
 
-fn human(roles: &[Role], colour: bool) -> String {
+pub(crate) fn human(roles: &[Role], colour: bool) -> String {
     use crate::triage::Status;
     use std::fmt::Write as _;
     let paint = |code: &str, t: &str| {

@@ -16,7 +16,9 @@ pub mod terraform;
 pub mod wildcard;
 
 /// The targets, by name (the folder names under `fuzz/seeds/` and `fuzz/regressions/`).
-pub const TARGETS: [&str; 7] = [
+/// `render` has its property in `props_cli/render.rs` (it needs the command line's library) and
+/// is replayed by `cli/tests/fuzz_replay.rs`, not by [`run`].
+pub const TARGETS: [&str; 8] = [
     "policy",
     "condition",
     "wildcard",
@@ -24,6 +26,7 @@ pub const TARGETS: [&str; 7] = [
     "terraform",
     "analysis",
     "analysis_built",
+    "render",
 ];
 
 /// Runs the property of target `name` on one input, as the fuzz target would. Structured

@@ -1,0 +1,53 @@
+//! The fuzz target `render`'s property (`fuzz/props_cli/render.rs`), replayed without a fuzzer
+//! over its committed inputs `fuzz/seeds/render/*` and `fuzz/regressions/render/*`, and the
+//! bundled examples. The other targets are replayed by `evaluator/tests/fuzz_replay.rs`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "the property fails loudly, as the fuzzer needs; JSON indexing gives Null, never panics"
+)]
+
+#[path = "../../fuzz/props_cli/render.rs"]
+mod render;
+
+use std::path::{Path, PathBuf};
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+#[test]
+fn render() {
+    let fuzz = Path::new(ROOT).join("fuzz");
+    let mut inputs = files(&fuzz.join("seeds/render"));
+    assert!(!inputs.is_empty(), "no seeds for target `render`");
+    inputs.extend(files(&fuzz.join("regressions/render")));
+    inputs.extend(files(&Path::new(ROOT).join("examples")));
+    let mut failures = Vec::new();
+    for path in &inputs {
+        let data = std::fs::read(path).unwrap();
+        if let Err(payload) = std::panic::catch_unwind(|| render::check(&data)) {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            failures.push(format!("{}: {message}", path.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
