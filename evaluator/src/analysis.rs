@@ -303,6 +303,15 @@ fn search_threat(policy: &TrustPolicy, threat: Threat, options: &AnalysisOptions
     let mut trusting: Vec<usize> = Vec::new();
     for (scenario, statements) in &scenarios {
         trusting.extend(statements.iter().copied());
+        let scenario = &Scenario {
+            zone: options
+                .account
+                .iter()
+                .chain(&options.trusted_accounts)
+                .cloned()
+                .collect(),
+            ..scenario.clone()
+        };
         let outcome = search::run(policy, scenario, &literals);
         for reason in outcome.limits.reasons() {
             if !why_inexact.contains(&reason) {

@@ -453,10 +453,10 @@ fn a_short_arn_value_is_never_a_proof() {
 /// whose account component is `111122223333*`. An account ID is 12 digits (AWS Account
 /// Management Reference Guide, "View AWS account identifiers"), so the pattern names the owner's
 /// account alone and the role is not open to a forged service; the analysis reports it open
-/// with a witness from the owner's own account, which its fix cannot deny. Ignored until the
-/// account component of ARN patterns is read as a 12-digit ID.
+/// with a witness from the owner's own account, which its fix cannot deny. The attacker's fresh
+/// account is now never one of the zone of trust, also where the policy names it only inside a
+/// pattern.
 #[test]
-#[ignore = "known bug: a wildcard after a 12-digit account in aws:SourceArn is read as other accounts"]
 fn source_arn_account_wildcard_after_twelve_digits_is_the_owner_alone() {
     let policy = doc(json!([{
         "Effect": "Allow",
@@ -477,4 +477,23 @@ fn source_arn_account_wildcard_after_twelve_digits_is_the_owner_alone() {
         );
     }
     assert_eq!(result.verdict, Verdict::Restricted);
+    // Eleven digits and a wildcard name ten accounts: nine of them are other people's.
+    let open = doc(json!([{
+        "Effect": "Allow",
+        "Principal": {"Service": ["appstream.amazonaws.com"]},
+        "Action": "sts:AssumeRole",
+        "Condition": {"ArnLike": {
+            "aws:SourceArn": "arn:aws:appstream:us-east-1:11112222333*:fleet/example-your-fleet-name"
+        }}
+    }]));
+    let result = check(&open, Threat::ForgedService, None, &[Verdict::Partial]);
+    let witness = result.witness.unwrap().to_json();
+    let account = witness["context"]["aws:SourceAccount"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        account.starts_with("11112222333") && account != OWNER,
+        "{account}"
+    );
 }

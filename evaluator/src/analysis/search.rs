@@ -69,6 +69,11 @@ pub struct Scenario {
     /// How the `service`-kind keys (source keys, ExternalId, claims) are set, instead of the
     /// two worlds of the attacker (docs/threats.md 2.4).
     pub keys: KeysMode,
+    /// The accounts of the zone of trust (the owner's, the trusted ones): the attacker's fresh
+    /// account is none of them, also where the policy names them only inside a pattern
+    /// (`arn:aws:sqs:*:111122223333*:q` names the owner alone: an account ID is 12 digits, AWS
+    /// Account Management Reference Guide, "View AWS account identifiers").
+    pub zone: Vec<String>,
 }
 
 impl Scenario {
@@ -85,6 +90,7 @@ impl Scenario {
             service_sends_source_keys: true,
             partition: "aws".to_owned(),
             keys: KeysMode::Attacker,
+            zone: Vec::new(),
         }
     }
 }
@@ -251,11 +257,19 @@ pub fn run(policy: &TrustPolicy, scenario: &Scenario, literals: &[String]) -> Ou
     };
     let relevant: rustc_hash::FxHashSet<String> =
         literals_of(relevant.into_iter()).into_iter().collect();
-    let literals: Vec<String> = literals
+    let mut literals: Vec<String> = literals
         .iter()
         .filter(|l| relevant.contains(*l))
         .cloned()
         .collect();
+    // The attacker's own values are never the zone's accounts (the legitimate party's may be).
+    if scenario.keys == KeysMode::Attacker {
+        for a in &scenario.zone {
+            if !literals.contains(a) {
+                literals.push(a.clone());
+            }
+        }
+    }
     let literals = literals.as_slice();
     let worlds: Vec<bool> = if scenario.service_sends_source_keys {
         vec![true]

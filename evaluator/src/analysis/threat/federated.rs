@@ -37,6 +37,7 @@ fn provider_scenario(
         service_sends_source_keys: true,
         partition: cx.partition.to_owned(),
         keys: KeysMode::Attacker,
+        zone: Vec::new(),
     }
 }
 

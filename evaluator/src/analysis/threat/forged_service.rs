@@ -33,6 +33,7 @@ fn service_scenario(
         service_sends_source_keys: sends_keys,
         partition: cx.partition.to_owned(),
         keys: KeysMode::Attacker,
+        zone: Vec::new(),
     }
 }
 
