@@ -1,6 +1,6 @@
 //! The fuzz target `render`'s property (`fuzz/props_cli/render.rs`), replayed without a fuzzer
-//! over its committed inputs `fuzz/seeds/render/*` and `fuzz/regressions/render/*`, and the
-//! bundled examples. The other targets are replayed by `evaluator/tests/fuzz_replay.rs`.
+//! over its starting inputs (the seeds of the `sources` and `terraform` targets, which cover every
+//! input kind, and the bundled examples) and `fuzz/regressions/render/*`. The other targets are replayed by `evaluator/tests/fuzz_replay.rs`.
 
 #![allow(
     clippy::unwrap_used,
@@ -33,7 +33,8 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn render() {
     let fuzz = Path::new(ROOT).join("fuzz");
-    let mut inputs = files(&fuzz.join("seeds/render"));
+    let mut inputs = files(&fuzz.join("seeds/sources"));
+    inputs.extend(files(&fuzz.join("seeds/terraform")));
     assert!(!inputs.is_empty(), "no seeds for target `render`");
     inputs.extend(files(&fuzz.join("regressions/render")));
     inputs.extend(files(&Path::new(ROOT).join("examples")));
