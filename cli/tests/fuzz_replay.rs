@@ -12,23 +12,13 @@
 #[path = "../../fuzz/props_cli/render.rs"]
 mod render;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.is_file())
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
-}
+#[path = "../../fuzz/replay_files.rs"]
+mod replay_files;
+use replay_files::files;
 
 #[test]
 fn render() {

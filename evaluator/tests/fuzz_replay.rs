@@ -10,20 +10,9 @@ use std::path::{Path, PathBuf};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
-/// The files of a folder, sorted (none when it does not exist).
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.is_file())
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
-}
+#[path = "../../fuzz/replay_files.rs"]
+mod replay_files;
+use replay_files::files;
 
 /// Runs `target`'s property on each file; returns the files it failed on, with the message.
 fn replay(target: &str, inputs: &[PathBuf]) -> Vec<String> {
