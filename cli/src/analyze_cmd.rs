@@ -591,7 +591,6 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             trusted_org,
         },
     };
-    let mut roles = Vec::new();
     let mut jobs: Vec<sources::Role> = Vec::new();
     terraform_modules(
         &paths,
@@ -647,25 +646,6 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
         );
         bar
     });
-    // Roles are analysed in parallel; the results keep the input order.
-    let analysed: Vec<Result<Role, String>> = jobs
-        .into_par_iter()
-        .map(|role| {
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
-            analyse(role, &settings)
-        })
-        .collect();
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    for a in analysed {
-        match a {
-            Ok(r) => roles.push(r),
-            Err(e) => errors.push(e),
-        }
-    }
     let threshold = match args.fail_on.unwrap_or(FailOn::Exposed) {
         FailOn::Exposed => Some(Verdict::Exposed),
         FailOn::Partial => Some(Verdict::Inconclusive),
@@ -677,37 +657,128 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
         .and_then(|d| chrono::DateTime::from_timestamp(i64::try_from(d.as_secs()).ok()?, 0))
         .map(|d| d.date_naive())
         .unwrap_or_default();
-    let warnings = crate::triage::triage(&mut roles, &config, baseline.as_ref(), threshold, today);
     let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
         Format::Human
     } else {
         Format::Json
     });
-    let mut out = std::io::stdout().lock();
-    let written = match format {
-        Format::Json => writeln!(out, "{}", to_json(&roles, &errors)),
-        Format::Sarif => writeln!(
-            out,
-            "{}",
-            crate::sarif::log(
-                &roles,
-                &errors,
-                &notes,
-                &crate::sarif::Root::new(args.sarif_root.as_deref())
+    // The JSON report (and a baseline) are written as roles are decided; SARIF and the human
+    // text need the whole run and keep the roles.
+    let mut report = match format {
+        Format::Json => Some(JsonStream::new(std::io::BufWriter::new(
+            std::io::stdout().lock(),
+        ))),
+        Format::Sarif | Format::Human => None,
+    }
+    .transpose();
+    let mut baseline_out = match &args.write_baseline {
+        Some(p) => match std::fs::File::create(p) {
+            Ok(f) => JsonStream::new(std::io::BufWriter::new(f)).map(Some),
+            Err(e) => Err(e),
+        },
+        None => Ok(None),
+    };
+    let mut triage = crate::triage::Triage::new(&config, baseline.as_ref(), threshold, today);
+    let mut summary = Summary::default();
+    let mut found = false;
+    let mut undecided_below: Vec<String> = Vec::new();
+    let mut roles = Vec::new();
+    // Roles are analysed in parallel, a chunk at a time; the report keeps the input order.
+    const CHUNK: usize = 512;
+    let mut pending = jobs.into_iter();
+    loop {
+        let chunk: Vec<sources::Role> = pending.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let analysed: Vec<Result<Role, String>> = chunk
+            .into_par_iter()
+            .map(|role| {
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
+                analyse(role, &settings)
+            })
+            .collect();
+        for a in analysed {
+            let mut r = match a {
+                Ok(r) => r,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            triage.role(&mut r);
+            summary.add(&r);
+            found |= r.status.contains(&crate::triage::Status::Fails);
+            // Below the threshold an undecided threat is still worth a word: it is no proof.
+            for (t, s) in r.analysis.threats.iter().zip(&r.status) {
+                if t.verdict == Verdict::Inconclusive && *s == crate::triage::Status::Below {
+                    undecided_below.push(format!(
+                        "{} ({}): {} is inconclusive: {}",
+                        r.name,
+                        r.source,
+                        t.threat.name(),
+                        t.explanation
+                    ));
+                }
+            }
+            if let Ok(Some(out)) = &mut report {
+                if out.role(&r).is_err() {
+                    // Standard output closed: the rest is not written, and the run fails.
+                    report = Ok(None);
+                }
+            }
+            if let Ok(Some(out)) = &mut baseline_out {
+                if let Err(e) = out.role(&r) {
+                    baseline_out = Err(e);
+                }
+            }
+            if !matches!(format, Format::Json) {
+                roles.push(r);
+            }
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let warnings = triage.finish();
+    let written = match (format, report) {
+        (Format::Json, Ok(Some(out))) => out.finish(&errors, &summary).map(drop),
+        (Format::Json, Ok(None)) => Err(std::io::Error::other("standard output closed")),
+        (Format::Json, Err(e)) => Err(e),
+        (Format::Sarif, _) => {
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "{}",
+                crate::sarif::log(
+                    &roles,
+                    &errors,
+                    &notes,
+                    &crate::sarif::Root::new(args.sarif_root.as_deref())
+                )
             )
-        ),
-        Format::Human => write!(
-            out,
-            "{}",
-            human(
-                &roles,
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+        (Format::Human, _) => {
+            let mut out = std::io::stdout().lock();
+            write!(
+                out,
+                "{}",
+                human(
+                    &roles,
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                )
             )
-        ),
+        }
     };
     if let Some(p) = &args.write_baseline {
-        let report = format!("{}\n", to_json(&roles, &errors));
-        if let Err(e) = std::fs::write(p, report) {
+        let done = match baseline_out {
+            Ok(Some(out)) => out.finish(&errors, &summary).map(drop),
+            Ok(None) => Ok(()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = done {
             errors.push(format!("{}: cannot write the baseline: {e}", p.display()));
         }
     }
@@ -717,19 +788,8 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
     for w in &warnings {
         eprintln!("trustsim: warning: {w}");
     }
-    // Below the threshold an undecided threat is still worth a word: it is no proof.
-    for r in &roles {
-        for (t, s) in r.analysis.threats.iter().zip(&r.status) {
-            if t.verdict == Verdict::Inconclusive && *s == crate::triage::Status::Below {
-                eprintln!(
-                    "trustsim: warning: {} ({}): {} is inconclusive: {}",
-                    r.name,
-                    r.source,
-                    t.threat.name(),
-                    t.explanation
-                );
-            }
-        }
+    for w in &undecided_below {
+        eprintln!("trustsim: warning: {w}");
     }
     for e in &errors {
         eprintln!("trustsim: error: {e}");
@@ -746,9 +806,6 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
     // Precedence (docs/cli.md, "Exit status"): a finding that fails the run gives 3 even when
     // some inputs had errors (the errors are still counted on standard error); input errors
     // alone give 1 (a path that names nothing is one).
-    let found = roles
-        .iter()
-        .any(|r| r.status.contains(&crate::triage::Status::Fails));
     if found {
         ExitCode::from(FOUND)
     } else if !errors.is_empty() {
@@ -788,49 +845,81 @@ fn letting_in(policy: &TrustPolicy, statements: &[usize]) -> Vec<String> {
 pub(crate) fn to_json(roles: &[Role], errors: &[String]) -> Value {
     let summary = Summary::of(roles);
     json!({
-        "roles": roles.iter().map(|r| {
-            let mut threats = r.analysis.threats_json();
-            if let Some(list) = threats.as_array_mut() {
-                for (k, t) in list.iter_mut().enumerate() {
-                    let Some(obj) = t.as_object_mut() else { continue };
-                    let (status, suppressed, informational) = r
-                        .status
-                        .get(k)
-                        .map_or((Value::Null, Value::Null, Value::Null), crate::triage::status_json);
-                    obj.insert("principals".to_owned(), json!(r.principals.get(k)));
-                    obj.insert("status".to_owned(), status);
-                    obj.insert("suppressed".to_owned(), suppressed);
-                    obj.insert(
-                        "template_fix".to_owned(),
-                        json!(r.template_fixes.get(k).cloned().flatten()),
-                    );
-                    obj.insert("informational".to_owned(), informational);
-                }
-            }
-            json!({
-                "source": r.source,
-                "identity": r.identity,
-                "role": r.name,
-                "account": r.account,
-                "line": r.line,
-                "aws_managed": r.managed.map(|m| json!({"kind": m.kind, "why": m.why, "citation": m.citation})),
-                "threats": threats,
-                "notes": r.notes.iter().chain(&r.analysis.notes).collect::<Vec<_>>(),
-            })
-        }).collect::<Vec<_>>(),
+        "roles": roles.iter().map(role_json).collect::<Vec<_>>(),
         "errors": errors,
-        "summary": {
-            "roles": summary.roles,
-            "roles_with_findings": summary.roles_failing,
-            "findings": summary.failing,
-            "below_threshold": summary.below,
-            "informational": summary.informational,
-            "suppressed": summary.suppressed,
-        },
+        "summary": summary.to_json(),
     })
 }
 
+/// One role's entry in the JSON report's `roles`.
+pub(crate) fn role_json(r: &Role) -> Value {
+    let mut threats = r.analysis.threats_json();
+    if let Some(list) = threats.as_array_mut() {
+        for (k, t) in list.iter_mut().enumerate() {
+            let Some(obj) = t.as_object_mut() else {
+                continue;
+            };
+            let (status, suppressed, informational) = r
+                .status
+                .get(k)
+                .map_or((Value::Null, Value::Null, Value::Null), crate::triage::status_json);
+            obj.insert("principals".to_owned(), json!(r.principals.get(k)));
+            obj.insert("status".to_owned(), status);
+            obj.insert("suppressed".to_owned(), suppressed);
+            obj.insert(
+                "template_fix".to_owned(),
+                json!(r.template_fixes.get(k).cloned().flatten()),
+            );
+            obj.insert("informational".to_owned(), informational);
+        }
+    }
+    json!({
+        "source": r.source,
+        "identity": r.identity,
+        "role": r.name,
+        "account": r.account,
+        "line": r.line,
+        "aws_managed": r.managed.map(|m| json!({"kind": m.kind, "why": m.why, "citation": m.citation})),
+        "threats": threats,
+        "notes": r.notes.iter().chain(&r.analysis.notes).collect::<Vec<_>>(),
+    })
+}
+
+/// The JSON report written as its roles are decided, byte for byte what `to_json` gives printed
+/// compactly: `{"roles":[` each role `],"errors":[..],"summary":{..}}`. Roles are independent, so
+/// a run over an organization's export holds one chunk of roles at a time, not the report.
+pub(crate) struct JsonStream<W: Write> {
+    out: W,
+    roles: usize,
+}
+
+impl<W: Write> JsonStream<W> {
+    pub(crate) fn new(mut out: W) -> std::io::Result<Self> {
+        out.write_all(b"{\"roles\":[")?;
+        Ok(Self { out, roles: 0 })
+    }
+
+    pub(crate) fn role(&mut self, r: &Role) -> std::io::Result<()> {
+        if self.roles > 0 {
+            self.out.write_all(b",")?;
+        }
+        self.roles += 1;
+        serde_json::to_writer(&mut self.out, &role_json(r)).map_err(std::io::Error::from)
+    }
+
+    pub(crate) fn finish(mut self, errors: &[String], summary: &Summary) -> std::io::Result<W> {
+        self.out.write_all(b"],\"errors\":")?;
+        serde_json::to_writer(&mut self.out, errors).map_err(std::io::Error::from)?;
+        self.out.write_all(b",\"summary\":")?;
+        serde_json::to_writer(&mut self.out, &summary.to_json()).map_err(std::io::Error::from)?;
+        self.out.write_all(b"}\n")?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
 /// Counts of a run, for the human summary and the JSON `summary`.
+#[derive(Default)]
 pub(crate) struct Summary {
     pub(crate) roles: usize,
     pub(crate) roles_failing: usize,
@@ -842,24 +931,35 @@ pub(crate) struct Summary {
 
 impl Summary {
     pub(crate) fn of(roles: &[Role]) -> Self {
-        use crate::triage::Status;
-        let count = |f: &dyn Fn(&Status) -> bool| -> usize {
-            roles
-                .iter()
-                .map(|r| r.status.iter().filter(|s| f(s)).count())
-                .sum()
-        };
-        Self {
-            roles: roles.len(),
-            roles_failing: roles
-                .iter()
-                .filter(|r| r.status.contains(&Status::Fails))
-                .count(),
-            failing: count(&|s| *s == Status::Fails),
-            below: count(&|s| *s == Status::Below),
-            informational: count(&|s| matches!(s, Status::Informational(_))),
-            suppressed: count(&|s| matches!(s, Status::Suppressed { .. })),
+        let mut s = Self::default();
+        for r in roles {
+            s.add(r);
         }
+        s
+    }
+
+    /// Counts one more role.
+    pub(crate) fn add(&mut self, r: &Role) {
+        use crate::triage::Status;
+        let count = |f: &dyn Fn(&Status) -> bool| r.status.iter().filter(|s| f(s)).count();
+        self.roles += 1;
+        self.roles_failing += usize::from(r.status.contains(&Status::Fails));
+        self.failing += count(&|s| *s == Status::Fails);
+        self.below += count(&|s| *s == Status::Below);
+        self.informational += count(&|s| matches!(s, Status::Informational(_)));
+        self.suppressed += count(&|s| matches!(s, Status::Suppressed { .. }));
+    }
+
+    /// The JSON report's `summary`.
+    pub(crate) fn to_json(&self) -> Value {
+        json!({
+            "roles": self.roles,
+            "roles_with_findings": self.roles_failing,
+            "findings": self.failing,
+            "below_threshold": self.below,
+            "informational": self.informational,
+            "suppressed": self.suppressed,
+        })
     }
 }
 
@@ -1030,4 +1130,67 @@ pub(crate) fn human(roles: &[Role], colour: bool) -> String {
     );
     let _ = writeln!(s, "{line}");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The streamed report is, byte for byte, the report built whole, on every bundled example
+    /// (and the account export, which has many roles and an error-free summary).
+    #[test]
+    fn streamed_report_is_the_whole_report() -> Result<(), String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+        let mut files: Vec<PathBuf> = Vec::new();
+        for dir in [root.clone(), root.join("account-export")] {
+            for e in std::fs::read_dir(&dir).map_err(|e| e.to_string())? {
+                let p = e.map_err(|e| e.to_string())?.path();
+                if p.is_file() {
+                    files.push(p);
+                }
+            }
+        }
+        files.sort();
+        let settings = Settings {
+            input_kind: None,
+            allow_empty: true,
+            deployment: sources::Deployment::default(),
+            options: AnalysisOptions::default(),
+        };
+        let mut roles = Vec::new();
+        let mut errors = Vec::new();
+        for p in &files {
+            let text = std::fs::read_to_string(p).map_err(|e| e.to_string())?;
+            match file_roles(p, &text, false, &settings) {
+                Ok((found, _)) => {
+                    for r in found {
+                        match analyse(r, &settings) {
+                            Ok(r) => roles.push(r),
+                            Err(e) => errors.push(e),
+                        }
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        assert!(roles.len() > 10, "{} roles", roles.len());
+        let config = Config::default();
+        let _ = crate::triage::triage(
+            &mut roles,
+            &config,
+            None,
+            Some(Verdict::Exposed),
+            chrono::NaiveDate::default(),
+        );
+        let mut stream = JsonStream::new(Vec::new()).map_err(|e| e.to_string())?;
+        for r in &roles {
+            stream.role(r).map_err(|e| e.to_string())?;
+        }
+        let bytes = stream
+            .finish(&errors, &Summary::of(&roles))
+            .map_err(|e| e.to_string())?;
+        let streamed = String::from_utf8(bytes).map_err(|e| e.to_string())?;
+        assert_eq!(streamed, format!("{}\n", to_json(&roles, &errors)));
+        Ok(())
+    }
 }

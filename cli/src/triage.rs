@@ -210,24 +210,74 @@ pub fn triage(
     threshold: Option<Verdict>,
     today: chrono::NaiveDate,
 ) -> Vec<String> {
-    let mut warnings = Vec::new();
-    let mut used = vec![false; config.ignore.len()];
-    let file = config
-        .path
-        .as_ref()
-        .map_or_else(|| "trustsim.toml".to_owned(), |p| p.display().to_string());
-    for (i, e) in config.ignore.iter().enumerate() {
-        if let Some(d) = e.until_date().filter(|d| *d < today) {
-            warnings.push(format!(
-                "{file}:{}: the [[ignore]] entry for {} on `{}` expired on {d}; its findings count again",
-                e.line, e.threat, e.role
-            ));
-            if let Some(u) = used.get_mut(i) {
-                *u = true;
+    let mut t = Triage::new(config, baseline, threshold, today);
+    for role in roles.iter_mut() {
+        t.role(role);
+    }
+    t.finish()
+}
+
+/// The triage of a run, one role at a time (roles are streamed to the report as they are
+/// decided): which `[[ignore]]` entries were used, and the warnings so far, in the order
+/// [`triage`] gives them.
+pub struct Triage<'a> {
+    config: &'a Config,
+    baseline: Option<&'a Baseline>,
+    threshold: Option<Verdict>,
+    today: chrono::NaiveDate,
+    file: String,
+    used: Vec<bool>,
+    warnings: Vec<String>,
+}
+
+impl<'a> Triage<'a> {
+    /// Starts a run: expired entries are warned about at once.
+    pub fn new(
+        config: &'a Config,
+        baseline: Option<&'a Baseline>,
+        threshold: Option<Verdict>,
+        today: chrono::NaiveDate,
+    ) -> Self {
+        let mut warnings = Vec::new();
+        let mut used = vec![false; config.ignore.len()];
+        let file = config
+            .path
+            .as_ref()
+            .map_or_else(|| "trustsim.toml".to_owned(), |p| p.display().to_string());
+        for (i, e) in config.ignore.iter().enumerate() {
+            if let Some(d) = e.until_date().filter(|d| *d < today) {
+                warnings.push(format!(
+                    "{file}:{}: the [[ignore]] entry for {} on `{}` expired on {d}; its findings count again",
+                    e.line, e.threat, e.role
+                ));
+                if let Some(u) = used.get_mut(i) {
+                    *u = true;
+                }
             }
         }
+        Self {
+            config,
+            baseline,
+            threshold,
+            today,
+            file,
+            used,
+            warnings,
+        }
     }
-    for role in roles.iter_mut() {
+
+    /// Decides the status of each of the role's results (`role.status`).
+    pub fn role(&mut self, role: &mut Role) {
+        let Self {
+            config,
+            baseline,
+            threshold,
+            today,
+            file,
+            used,
+            warnings,
+        } = self;
+        let (config, baseline, threshold, today) = (*config, *baseline, *threshold, *today);
         let mut status = Vec::with_capacity(role.analysis.threats.len());
         for (k, t) in role.analysis.threats.iter().enumerate() {
             let principals = role.principals.get(k).cloned().unwrap_or_default();
@@ -270,13 +320,13 @@ pub fn triage(
                     Ok(()) => {
                         if e.principals.is_none() && e.verdict.is_none() {
                             warnings.push(format!(
-                                "{file}:{}: the [[ignore]] entry for {} on `{}` accepts any access to the role; to accept only today's, add principals = [{}] and verdict = \"{}\"",
-                                e.line,
-                                e.threat,
-                                e.role,
-                                principals.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", "),
-                                t.verdict.name()
-                            ));
+                                    "{file}:{}: the [[ignore]] entry for {} on `{}` accepts any access to the role; to accept only today's, add principals = [{}] and verdict = \"{}\"",
+                                    e.line,
+                                    e.threat,
+                                    e.role,
+                                    principals.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", "),
+                                    t.verdict.name()
+                                ));
                         }
                         decided = Some(Status::Suppressed {
                             reason: e.reason.clone(),
@@ -338,15 +388,20 @@ pub fn triage(
         }
         role.status = status;
     }
-    for (i, e) in config.ignore.iter().enumerate() {
-        if !used.get(i).copied().unwrap_or(true) {
-            warnings.push(format!(
-                "{file}:{}: the [[ignore]] entry for {} on `{}` matches no finding",
-                e.line, e.threat, e.role
-            ));
+
+    /// Ends the run: entries that matched nothing are warned about; all warnings in order.
+    pub fn finish(mut self) -> Vec<String> {
+        let file = &self.file;
+        for (i, e) in self.config.ignore.iter().enumerate() {
+            if !self.used.get(i).copied().unwrap_or(true) {
+                self.warnings.push(format!(
+                    "{file}:{}: the [[ignore]] entry for {} on `{}` matches no finding",
+                    e.line, e.threat, e.role
+                ));
+            }
         }
+        self.warnings
     }
-    warnings
 }
 
 /// The JSON of a status, for a threat's entry in the report.
