@@ -859,10 +859,10 @@ pub(crate) fn role_json(r: &Role) -> Value {
             let Some(obj) = t.as_object_mut() else {
                 continue;
             };
-            let (status, suppressed, informational) = r
-                .status
-                .get(k)
-                .map_or((Value::Null, Value::Null, Value::Null), crate::triage::status_json);
+            let (status, suppressed, informational) = r.status.get(k).map_or(
+                (Value::Null, Value::Null, Value::Null),
+                crate::triage::status_json,
+            );
             obj.insert("principals".to_owned(), json!(r.principals.get(k)));
             obj.insert("status".to_owned(), status);
             obj.insert("suppressed".to_owned(), suppressed);

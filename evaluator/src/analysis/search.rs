@@ -537,6 +537,7 @@ fn run_world(
     }
     // Whole-value variables: the referencing key's predicates go to the key it reads (lifted
     // onto the caller's ARN for a key derived from it).
+    let transferred = !transfers.is_empty();
     for (r, globs) in transfers {
         if is_derived(&r) && r != "aws:principalarn" {
             if let Some(p) = plans.first_mut().filter(|p| p.name == "aws:PrincipalArn") {
@@ -604,12 +605,17 @@ fn run_world(
             }
         }
     }
+    let vars_read = plans.iter().any(|p| !p.vars.is_empty()) || transferred;
     let mut reps_per_var: Vec<(&'static str, Vec<String>)> = Vec::new();
     for v in &vars {
-        let mut pairs: Vec<(&Glob, String)> = Vec::new();
+        let mut pairs: Vec<(&Glob, String, bool)> = Vec::new();
         for p in &plans {
             for t in &p.templates {
                 if let Some(pos) = t.iter().position(|s| s == &TSeg::Fresh(v)) {
+                    // The fresh value ends the key's value: only whether each predicate
+                    // matches matters. Not so where a policy variable reads keys (its
+                    // substituted text is compared with the fresh value's, 4.2).
+                    let tail = pos + 1 == t.len() && !vars_read;
                     let prefix: String = t
                         .iter()
                         .take(pos)
@@ -619,7 +625,7 @@ fn run_world(
                         })
                         .collect();
                     for g in &p.globs {
-                        pairs.push((g, prefix.clone()));
+                        pairs.push((g, prefix.clone(), tail));
                     }
                 }
             }
@@ -630,7 +636,7 @@ fn run_world(
         let mut known: rustc_hash::FxHashSet<String> = literals.iter().cloned().collect();
         let prefixes: rustc_hash::FxHashSet<&str> = pairs
             .iter()
-            .map(|(_, p)| p.as_str())
+            .map(|(_, p, _)| p.as_str())
             .filter(|p| !p.is_empty())
             .collect();
         for prefix in prefixes {

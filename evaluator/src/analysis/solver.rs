@@ -416,16 +416,19 @@ pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
 
 /// Classes of a fresh value: values of `shape` that every predicate in `globs` (each run from
 /// its own fixed entry text `prefixes[i]`) leaves in the same state are interchangeable for any
-/// continuation. Returns one representative per class, excluding the given literals (a fresh
-/// value differs from every literal in the policy).
+/// continuation. Where the fresh value ends the key's value (`tail`, as `{account}` in
+/// `aws:SourceAccount`), only whether the predicate matches tells values apart, not the state
+/// it is left in: a 20-character ExternalId literal gives two classes, not one per prefix.
+/// Returns one representative per class, excluding the given literals (a fresh value differs
+/// from every literal in the policy).
 pub fn fresh_classes(
     shape: FreshShape,
-    prefixes: &[(&Glob, String)],
+    prefixes: &[(&Glob, String, bool)],
     literals: &[String],
 ) -> (Vec<String>, bool) {
     let entry: Vector = prefixes
         .iter()
-        .map(|(g, p)| {
+        .map(|(g, p, _)| {
             p.chars()
                 .chain(shape.prefix().chars())
                 .fold(g.start(), |s, c| g.step(s, c))
@@ -470,7 +473,7 @@ pub fn fresh_classes(
     let (min, max) = shape.bounds();
     let mentioned: BTreeSet<char> = prefixes
         .iter()
-        .flat_map(|(g, _)| g.toks.iter().flat_map(|t| t.distinguished()))
+        .flat_map(|(g, _, _)| g.toks.iter().flat_map(|t| t.distinguished()))
         .chain(bodies.iter().flat_map(|b| b.chars()))
         .collect();
     let relevant = shape.relevant(&mentioned);
@@ -500,7 +503,18 @@ pub fn fresh_classes(
         if st.count >= min {
             let is_literal = st.l.and_then(|n| trie.get(n)).is_some_and(|(_, end)| *end);
             if !is_literal {
-                classes.entry(st.g.clone()).or_insert_with(|| w.clone());
+                let class: Vector =
+                    st.g.iter()
+                        .zip(prefixes)
+                        .map(|(s, (g, _, tail))| {
+                            if *tail {
+                                PosSet::from(g.accepts_state(*s))
+                            } else {
+                                *s
+                            }
+                        })
+                        .collect();
+                classes.entry(class).or_insert_with(|| w.clone());
             }
         }
         if st.count >= max {
@@ -517,7 +531,7 @@ pub fn fresh_classes(
                     .g
                     .iter()
                     .zip(prefixes)
-                    .map(|(s, (g, _))| g.step(*s, c))
+                    .map(|(s, (g, _, _))| g.step(*s, c))
                     .collect(),
                 l: st
                     .l
@@ -576,14 +590,46 @@ mod tests {
         let g = glob("1111*");
         let (reps, _) = fresh_classes(
             FreshShape::Digits(12),
-            &[(&g, String::new())],
+            &[(&g, String::new(), false)],
             &["111122223333".to_owned()],
         );
         assert_eq!(reps.len(), 2, "{reps:?}");
         assert!(reps.iter().any(|r| g.matches(r)) && reps.iter().any(|r| !g.matches(r)));
         assert!(!reps.contains(&"111122223333".to_owned()));
         let star = glob("*");
-        let (reps, _) = fresh_classes(FreshShape::Digits(12), &[(&star, String::new())], &[]);
+        let (reps, _) = fresh_classes(
+            FreshShape::Digits(12),
+            &[(&star, String::new(), false)],
+            &[],
+        );
         assert_eq!(reps.len(), 1);
+    }
+
+    /// A fresh value that ends the key's value is told apart by whether each predicate
+    /// matches, not by the state it leaves: an ExternalId equal to a 20-character literal and
+    /// every other one give one class once the literal itself is excluded; where text may
+    /// follow, every prefix of the literal is a class of its own.
+    #[test]
+    fn fresh_classes_at_the_end_of_a_value_are_by_match() {
+        let literal = "vendor-assigned-0042".to_owned();
+        let g = glob(&literal);
+        let (at_end, _) = fresh_classes(
+            FreshShape::Word,
+            &[(&g, String::new(), true)],
+            std::slice::from_ref(&literal),
+        );
+        assert_eq!(at_end.len(), 1, "{at_end:?}");
+        assert!(at_end.iter().all(|r| !g.matches(r)));
+        let (inside, _) = fresh_classes(
+            FreshShape::Word,
+            &[(&g, String::new(), false)],
+            std::slice::from_ref(&literal),
+        );
+        assert_eq!(inside.len(), literal.len(), "{inside:?}");
+        // A pattern the fresh value can match keeps both sides, also at the end.
+        let p = glob("vendor-*");
+        let (both, _) = fresh_classes(FreshShape::Word, &[(&p, String::new(), true)], &[]);
+        assert_eq!(both.len(), 2, "{both:?}");
+        assert!(both.iter().any(|r| p.matches(r)) && both.iter().any(|r| !p.matches(r)));
     }
 }
