@@ -608,14 +608,10 @@ fn run_world(
     let vars_read = plans.iter().any(|p| !p.vars.is_empty()) || transferred;
     let mut reps_per_var: Vec<(&'static str, Vec<String>)> = Vec::new();
     for v in &vars {
-        let mut pairs: Vec<(&Glob, String, bool)> = Vec::new();
+        let mut pairs: Vec<solver::FreshUse> = Vec::new();
         for p in &plans {
             for t in &p.templates {
                 if let Some(pos) = t.iter().position(|s| s == &TSeg::Fresh(v)) {
-                    // The fresh value ends the key's value: only whether each predicate
-                    // matches matters. Not so where a policy variable reads keys (its
-                    // substituted text is compared with the fresh value's, 4.2).
-                    let tail = pos + 1 == t.len() && !vars_read;
                     let prefix: String = t
                         .iter()
                         .take(pos)
@@ -624,8 +620,32 @@ fn run_world(
                             _ => String::new(),
                         })
                         .collect();
+                    // The literal text after the fresh value, and whether the value ends there:
+                    // values that leave each predicate in one state after that text (or, at the
+                    // end, that it matches alike) are alike. Not so where a policy variable
+                    // reads keys (its substituted text is compared with the fresh value's, 4.2).
+                    let rest = t.get(pos + 1..).unwrap_or_default();
+                    let lits = rest.iter().take_while(|s| matches!(s, TSeg::Lit(_)));
+                    let (suffix, end) = if vars_read {
+                        (String::new(), false)
+                    } else {
+                        (
+                            lits.clone()
+                                .map(|s| match s {
+                                    TSeg::Lit(l) => l.as_str(),
+                                    _ => "",
+                                })
+                                .collect(),
+                            lits.count() == rest.len(),
+                        )
+                    };
                     for g in &p.globs {
-                        pairs.push((g, prefix.clone(), tail));
+                        pairs.push(solver::FreshUse {
+                            glob: g,
+                            prefix: prefix.clone(),
+                            suffix: suffix.clone(),
+                            end,
+                        });
                     }
                 }
             }
@@ -636,7 +656,7 @@ fn run_world(
         let mut known: rustc_hash::FxHashSet<String> = literals.iter().cloned().collect();
         let prefixes: rustc_hash::FxHashSet<&str> = pairs
             .iter()
-            .map(|(_, p, _)| p.as_str())
+            .map(|u| u.prefix.as_str())
             .filter(|p| !p.is_empty())
             .collect();
         for prefix in prefixes {

@@ -414,24 +414,38 @@ pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
     Cells { cells, truncated }
 }
 
-/// Classes of a fresh value: values of `shape` that every predicate in `globs` (each run from
-/// its own fixed entry text `prefixes[i]`) leaves in the same state are interchangeable for any
-/// continuation. Where the fresh value ends the key's value (`tail`, as `{account}` in
-/// `aws:SourceAccount`), only whether the predicate matches tells values apart, not the state
-/// it is left in: a 20-character ExternalId literal gives two classes, not one per prefix.
+/// One predicate a fresh value meets: the glob of a key whose template holds the value, the
+/// literal text before it and after it, and whether the key's value ends after that text.
+pub struct FreshUse<'a> {
+    /// The predicate.
+    pub glob: &'a Glob,
+    /// The template's literal text before the fresh value.
+    pub prefix: String,
+    /// The template's literal text right after the fresh value.
+    pub suffix: String,
+    /// Whether the value ends after `suffix` (`{account}` in `aws:SourceAccount`).
+    pub end: bool,
+}
+
+/// Classes of a fresh value: values of `shape` that every predicate (each run from its own
+/// fixed entry text) leaves in the same state after the literal text that follows the value
+/// are interchangeable for any continuation. Where the key's value ends there, only whether
+/// the predicate matches tells values apart: a 20-character ExternalId literal gives two
+/// classes, not one per prefix, and `octo-org` in `repo:{org}/...` gives two, not nine.
 /// Returns one representative per class, excluding the given literals (a fresh value differs
 /// from every literal in the policy).
 pub fn fresh_classes(
     shape: FreshShape,
-    prefixes: &[(&Glob, String, bool)],
+    prefixes: &[FreshUse<'_>],
     literals: &[String],
 ) -> (Vec<String>, bool) {
     let entry: Vector = prefixes
         .iter()
-        .map(|(g, p, _)| {
-            p.chars()
+        .map(|u| {
+            u.prefix
+                .chars()
                 .chain(shape.prefix().chars())
-                .fold(g.start(), |s, c| g.step(s, c))
+                .fold(u.glob.start(), |s, c| u.glob.step(s, c))
         })
         .collect();
     // Only literals the fresh value could spell can be excluded.
@@ -473,7 +487,7 @@ pub fn fresh_classes(
     let (min, max) = shape.bounds();
     let mentioned: BTreeSet<char> = prefixes
         .iter()
-        .flat_map(|(g, _, _)| g.toks.iter().flat_map(|t| t.distinguished()))
+        .flat_map(|u| u.glob.toks.iter().flat_map(|t| t.distinguished()))
         .chain(bodies.iter().flat_map(|b| b.chars()))
         .collect();
     let relevant = shape.relevant(&mentioned);
@@ -506,11 +520,12 @@ pub fn fresh_classes(
                 let class: Vector =
                     st.g.iter()
                         .zip(prefixes)
-                        .map(|(s, (g, _, tail))| {
-                            if *tail {
-                                PosSet::from(g.accepts_state(*s))
+                        .map(|(s, u)| {
+                            let after = u.suffix.chars().fold(*s, |s, c| u.glob.step(s, c));
+                            if u.end {
+                                PosSet::from(u.glob.accepts_state(after))
                             } else {
-                                *s
+                                after
                             }
                         })
                         .collect();
@@ -531,7 +546,7 @@ pub fn fresh_classes(
                     .g
                     .iter()
                     .zip(prefixes)
-                    .map(|(s, (g, _, _))| g.step(*s, c))
+                    .map(|(s, u)| u.glob.step(*s, c))
                     .collect(),
                 l: st
                     .l
@@ -568,6 +583,18 @@ mod tests {
         .unwrap_or_else(|| unreachable!("test pattern too long"))
     }
 
+    impl<'a> FreshUse<'a> {
+        /// The fresh value is the whole value (`end`) or is followed by chosen text.
+        fn new(glob: &'a Glob, end: bool) -> Self {
+            Self {
+                glob,
+                prefix: String::new(),
+                suffix: String::new(),
+                end,
+            }
+        }
+    }
+
     #[test]
     fn chosen_values_reach_every_combination() {
         let c = cells(&[Seg::Chosen], &[glob("a*"), glob("*b")]);
@@ -590,18 +617,14 @@ mod tests {
         let g = glob("1111*");
         let (reps, _) = fresh_classes(
             FreshShape::Digits(12),
-            &[(&g, String::new(), false)],
+            &[FreshUse::new(&g, false)],
             &["111122223333".to_owned()],
         );
         assert_eq!(reps.len(), 2, "{reps:?}");
         assert!(reps.iter().any(|r| g.matches(r)) && reps.iter().any(|r| !g.matches(r)));
         assert!(!reps.contains(&"111122223333".to_owned()));
         let star = glob("*");
-        let (reps, _) = fresh_classes(
-            FreshShape::Digits(12),
-            &[(&star, String::new(), false)],
-            &[],
-        );
+        let (reps, _) = fresh_classes(FreshShape::Digits(12), &[FreshUse::new(&star, false)], &[]);
         assert_eq!(reps.len(), 1);
     }
 
@@ -615,21 +638,44 @@ mod tests {
         let g = glob(&literal);
         let (at_end, _) = fresh_classes(
             FreshShape::Word,
-            &[(&g, String::new(), true)],
+            &[FreshUse::new(&g, true)],
             std::slice::from_ref(&literal),
         );
         assert_eq!(at_end.len(), 1, "{at_end:?}");
         assert!(at_end.iter().all(|r| !g.matches(r)));
         let (inside, _) = fresh_classes(
             FreshShape::Word,
-            &[(&g, String::new(), false)],
+            &[FreshUse::new(&g, false)],
             std::slice::from_ref(&literal),
         );
         assert_eq!(inside.len(), literal.len(), "{inside:?}");
         // A pattern the fresh value can match keeps both sides, also at the end.
         let p = glob("vendor-*");
-        let (both, _) = fresh_classes(FreshShape::Word, &[(&p, String::new(), true)], &[]);
+        let (both, _) = fresh_classes(FreshShape::Word, &[FreshUse::new(&p, true)], &[]);
         assert_eq!(both.len(), 2, "{both:?}");
         assert!(both.iter().any(|r| p.matches(r)) && both.iter().any(|r| !p.matches(r)));
+    }
+
+    /// The literal text after a fresh value counts: in `repo:{org}/...` every prefix of
+    /// `octo-org` dies at the `/`, so the organizations other than `octo-org` are one class.
+    #[test]
+    fn fresh_classes_read_the_text_after_the_value() {
+        let g = glob("repo:octo-org/app:*");
+        let mut use_ = FreshUse::new(&g, false);
+        use_.prefix = "repo:".to_owned();
+        use_.suffix = "/".to_owned();
+        let (reps, _) = fresh_classes(
+            FreshShape::Word,
+            std::slice::from_ref(&use_),
+            &["octo-org".to_owned()],
+        );
+        assert_eq!(reps.len(), 1, "{reps:?}");
+        use_.suffix = String::new();
+        let (without, _) = fresh_classes(
+            FreshShape::Word,
+            std::slice::from_ref(&use_),
+            &["octo-org".to_owned()],
+        );
+        assert_eq!(without.len(), "octo-org".len(), "{without:?}");
     }
 }
