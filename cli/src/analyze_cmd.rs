@@ -200,6 +200,41 @@ pub(crate) struct Settings {
     pub(crate) deployment: sources::Deployment,
     /// The owner's account and zone of trust.
     pub(crate) options: AnalysisOptions,
+    /// Analyses of trust policies already seen in this run.
+    pub(crate) cache: AnalysisCache,
+}
+
+/// The analyses of the run's distinct trust policies, by the policy's text and the role's
+/// owner and partition: an account holds many roles with one document (every Lambda execution
+/// role trusting `lambda.amazonaws.com`), and an analysis is a function of the policy and the
+/// options alone. Bounded: past [`AnalysisCache::MAX`] documents it starts again, so a run over
+/// an organization holds a few thousand analyses at most.
+#[derive(Default)]
+pub(crate) struct AnalysisCache {
+    entries: std::sync::Mutex<
+        std::collections::HashMap<(String, Option<String>, Option<String>), Analysis>,
+    >,
+}
+
+impl AnalysisCache {
+    const MAX: usize = 4096;
+
+    /// The analysis of `policy` (whose text is `text`) with `options`, from the cache or made
+    /// now.
+    fn analyze(&self, text: String, policy: &TrustPolicy, options: &AnalysisOptions) -> Analysis {
+        let key = (text, options.account.clone(), options.partition.clone());
+        if let Some(a) = self.entries.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return a;
+        }
+        let a = analyze(policy, options);
+        if let Ok(mut m) = self.entries.lock() {
+            if m.len() >= Self::MAX {
+                m.clear();
+            }
+            m.insert(key, a.clone());
+        }
+        a
+    }
 }
 
 /// The roles of one input file that is not Terraform configuration, with its notes (a file in
@@ -334,7 +369,13 @@ pub(crate) fn analyse(role: sources::Role, settings: &Settings) -> Result<Role, 
         .and_then(trustsim_evaluator::knowledge::managed::managed_role);
     let analyses: Vec<(branches::When, trustsim_evaluator::analysis::Analysis)> = policies
         .iter()
-        .map(|(when, policy, _)| (when.clone(), analyze(policy, &options)))
+        .map(|(when, policy, doc)| {
+            let a = match serde_json::to_string(doc) {
+                Ok(text) => settings.cache.analyze(text, policy, &options),
+                Err(_) => analyze(policy, &options),
+            };
+            (when.clone(), a)
+        })
         .collect();
     let (mut analysis, origin) = branches::worst_of(&analyses, role.branches_truncated);
     // No internal placeholder reaches the user.
@@ -590,6 +631,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             trusted_accounts,
             trusted_org,
         },
+        cache: AnalysisCache::default(),
     };
     let mut jobs: Vec<sources::Role> = Vec::new();
     terraform_modules(
@@ -1156,6 +1198,7 @@ mod tests {
             allow_empty: true,
             deployment: sources::Deployment::default(),
             options: AnalysisOptions::default(),
+            cache: AnalysisCache::default(),
         };
         let mut roles = Vec::new();
         let mut errors = Vec::new();

@@ -11,7 +11,7 @@ use trustsim_evaluator::analysis::owner_from;
 use trustsim_evaluator::sources::{self, terraform_config};
 use trustsim_evaluator::{AnalysisOptions, Verdict};
 
-use crate::analyze_cmd::{analyse, file_roles, Settings};
+use crate::analyze_cmd::{analyse, file_roles, AnalysisCache, Settings};
 use crate::config::Config;
 
 /// Every rendering of one run.
@@ -49,6 +49,7 @@ pub fn analyze_text(root: &Path, name: &str, text: &str, account: Option<&str>) 
             account,
             ..Default::default()
         },
+        cache: AnalysisCache::default(),
     };
     let mut errors = Vec::new();
     let mut notes = Vec::new();

@@ -439,15 +439,25 @@ pub fn fresh_classes(
     prefixes: &[FreshUse<'_>],
     literals: &[String],
 ) -> (Vec<String>, bool) {
-    let entry: Vector = prefixes
-        .iter()
-        .map(|u| {
-            u.prefix
-                .chars()
-                .chain(shape.prefix().chars())
-                .fold(u.glob.start(), |s, c| u.glob.step(s, c))
-        })
-        .collect();
+    // A predicate already dead after its entry text is false for every value, and two uses
+    // with one glob, entry state and following text agree on every value: neither tells
+    // values apart, so neither is tracked.
+    let mut kept: Vec<(&FreshUse<'_>, PosSet)> = Vec::new();
+    for u in prefixes {
+        let s = u
+            .prefix
+            .chars()
+            .chain(shape.prefix().chars())
+            .fold(u.glob.start(), |s, c| u.glob.step(s, c));
+        let same = |(k, ks): &(&FreshUse<'_>, PosSet)| {
+            *ks == s && k.suffix == u.suffix && k.end == u.end && k.glob == u.glob
+        };
+        if s != 0 && !kept.iter().any(same) {
+            kept.push((u, s));
+        }
+    }
+    let entry: Vector = kept.iter().map(|(_, s)| *s).collect();
+    let prefixes: Vec<&FreshUse<'_>> = kept.into_iter().map(|(u, _)| u).collect();
     // Only literals the fresh value could spell can be excluded.
     let alphabet = shape.alphabet();
     let (min_len, max_len) = shape.bounds();
@@ -519,7 +529,7 @@ pub fn fresh_classes(
             if !is_literal {
                 let class: Vector =
                     st.g.iter()
-                        .zip(prefixes)
+                        .zip(&prefixes)
                         .map(|(s, u)| {
                             let after = u.suffix.chars().fold(*s, |s, c| u.glob.step(s, c));
                             if u.end {
@@ -530,6 +540,10 @@ pub fn fresh_classes(
                         })
                         .collect();
                 classes.entry(class).or_insert_with(|| w.clone());
+                // With no predicate to tell values apart there is one class.
+                if prefixes.is_empty() {
+                    break;
+                }
             }
         }
         if st.count >= max {
@@ -545,7 +559,7 @@ pub fn fresh_classes(
                 g: st
                     .g
                     .iter()
-                    .zip(prefixes)
+                    .zip(&prefixes)
                     .map(|(s, u)| u.glob.step(*s, c))
                     .collect(),
                 l: st
