@@ -211,10 +211,11 @@ pub(crate) struct Settings {
 /// an organization holds a few thousand analyses at most.
 #[derive(Default)]
 pub(crate) struct AnalysisCache {
-    entries: std::sync::Mutex<
-        std::collections::HashMap<(String, Option<String>, Option<String>), Analysis>,
-    >,
+    entries: std::sync::Mutex<std::collections::HashMap<CacheKey, Analysis>>,
 }
+
+/// A policy's text, the owner's account and the partition.
+type CacheKey = (String, Option<String>, Option<String>);
 
 impl AnalysisCache {
     const MAX: usize = 4096;
