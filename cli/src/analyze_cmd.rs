@@ -1179,6 +1179,34 @@ pub(crate) fn human(roles: &[Role], colour: bool) -> String {
 mod tests {
     use super::*;
 
+    /// Roles with one document are analysed once, and get the analysis a fresh run gives.
+    #[test]
+    fn one_analysis_per_distinct_document() -> Result<(), String> {
+        let cache = AnalysisCache::default();
+        let options = AnalysisOptions {
+            account: Some("111122223333".to_owned()),
+            ..Default::default()
+        };
+        let docs = [
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"sts:AssumeRole"}]}"#,
+        ];
+        for text in [docs[0], docs[1], docs[0], docs[0]] {
+            let policy = TrustPolicy::from_json(text).map_err(|e| e.to_string())?;
+            let got = cache.analyze(text.to_owned(), &policy, &options);
+            assert_eq!(got.threats_json(), analyze(&policy, &options).threats_json());
+        }
+        let other = AnalysisOptions {
+            account: Some("444455556666".to_owned()),
+            ..Default::default()
+        };
+        let policy = TrustPolicy::from_json(docs[1]).map_err(|e| e.to_string())?;
+        let got = cache.analyze(docs[1].to_owned(), &policy, &other);
+        assert_eq!(got.threats_json(), analyze(&policy, &other).threats_json());
+        assert_eq!(cache.entries.lock().map(|m| m.len()).ok(), Some(3));
+        Ok(())
+    }
+
     /// The streamed report is, byte for byte, the report built whole, on every bundled example
     /// (and the account export, which has many roles and an error-free summary).
     #[test]
