@@ -261,7 +261,18 @@ pub(crate) fn file_roles(
     if text.len() > MAX_TEMPLATE_BYTES && !large_kind {
         return Err(too_large(path, text.len(), MAX_TEMPLATE_BYTES, "a trust policy or a CloudFormation template", "only a Terraform plan (its first key `format_version`) or an account export (`UserDetailList`, `RoleDetailList`, ...) is read past this size; check that this is the right file"));
     }
-    let value = sources::read_value(text, path).map_err(|e| input_error(path, &e))?;
+    // An export is read without building what its reader does not use (an organization's
+    // export is hundreds of megabytes): chosen with --input-kind, or told by its first key.
+    let export = match given {
+        Some(k) => k == InputKind::AccountExport,
+        None => sources::large_input_kind(text) == Some(InputKind::AccountExport),
+    };
+    let value = if export {
+        sources::read_export_value(text, path)
+    } else {
+        sources::read_value(text, path)
+    }
+    .map_err(|e| input_error(path, &e))?;
     let Some(kind) = given.or_else(|| sources::detect(&value)) else {
         let what = "not a trust policy, CloudFormation template, Terraform plan or account export";
         if named {
@@ -282,8 +293,12 @@ pub(crate) fn file_roles(
             return Err(too_large(path, text.len(), max, what, help));
         }
     }
-    let found = sources::roles_for(kind, &value, text, path, &settings.deployment)
-        .map_err(|e| input_error(path, &e))?;
+    let found = if kind == InputKind::AccountExport {
+        sources::export_roles(value, text, path)
+    } else {
+        sources::roles_for(kind, &value, text, path, &settings.deployment)
+    }
+    .map_err(|e| input_error(path, &e))?;
     if found.is_empty() && named && !settings.allow_empty {
         let why = match kind {
             InputKind::CloudFormation => {
@@ -1194,7 +1209,10 @@ mod tests {
         for text in [docs[0], docs[1], docs[0], docs[0]] {
             let policy = TrustPolicy::from_json(text).map_err(|e| e.to_string())?;
             let got = cache.analyze(text.to_owned(), &policy, &options);
-            assert_eq!(got.threats_json(), analyze(&policy, &options).threats_json());
+            assert_eq!(
+                got.threats_json(),
+                analyze(&policy, &options).threats_json()
+            );
         }
         let other = AnalysisOptions {
             account: Some("444455556666".to_owned()),

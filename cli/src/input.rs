@@ -22,6 +22,10 @@ pub fn read_text(path: &Path, limit: usize, what: &str) -> Result<String, String
     } else {
         let file = std::fs::File::open(path)
             .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        // The whole file is read: room for it at once, not grown by doubling (an export of
+        // hundreds of megabytes would hold twice its size).
+        let size = file.metadata().map_or(0, |m| m.len()).min(take);
+        bytes.reserve_exact(usize::try_from(size).unwrap_or(0));
         file.take(take)
             .read_to_end(&mut bytes)
             .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;

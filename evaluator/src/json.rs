@@ -16,10 +16,25 @@ pub use crate::limits::MAX_DEPTH;
 
 /// Parses JSON text into a value, rejecting duplicate keys and excessive nesting.
 pub fn parse(text: &str, what: &str) -> Result<Value, PolicyError> {
+    parse_with(text, what, Keep::All)
+}
+
+/// [`parse`] for an account export (`aws iam get-account-authorization-details`): the whole
+/// text is checked as strictly (duplicate keys, nesting, syntax, with the same errors), but only
+/// what the export's reader uses is built: each `RoleDetailList` entry's `RoleName`, `Arn`,
+/// `Path` and `AssumeRolePolicyDocument`. `UserDetailList`, `GroupDetailList`, `Policies` and
+/// a role's other members (inline policies, tags, instance profiles) are `null`, so an
+/// organization's export of hundreds of megabytes is not held as a tree.
+pub fn parse_export(text: &str, what: &str) -> Result<Value, PolicyError> {
+    parse_with(text, what, Keep::Export)
+}
+
+fn parse_with(text: &str, what: &str, keep: Keep) -> Result<Value, PolicyError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let result = Seed {
-        path: Pointer::root(),
+        at: Crumb::Root,
         depth: 0,
+        keep,
     }
     .deserialize(&mut de)
     .and_then(|v| de.end().map(|()| v));
@@ -95,19 +110,89 @@ fn too_deep<E: de::Error>(at: &Pointer) -> E {
     ))
 }
 
-struct Seed {
-    path: Pointer,
-    depth: usize,
+/// Where a value is, as a chain of borrowed steps from the root: the pointer text is built
+/// only for an error, not for every value read.
+#[derive(Clone, Copy)]
+enum Crumb<'a> {
+    Root,
+    Key(&'a str, &'a Crumb<'a>),
+    Index(usize, &'a Crumb<'a>),
 }
 
-impl<'de> DeserializeSeed<'de> for Seed {
+impl Crumb<'_> {
+    fn pointer(&self) -> Pointer {
+        match self {
+            Crumb::Root => Pointer::root(),
+            Crumb::Key(k, parent) => parent.pointer().key(k),
+            Crumb::Index(i, parent) => parent.pointer().index(*i),
+        }
+    }
+}
+
+/// Which parts of a value are built (all, by default; see [`parse_export`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// Everything.
+    All,
+    /// Nothing: the value is checked and read as `null`.
+    Nothing,
+    /// An export's top level: not its users, groups and managed policies.
+    Export,
+    /// An export's `RoleDetailList`: each entry as a role.
+    ExportRoles,
+    /// One `RoleDetailList` entry: the members the export's reader uses.
+    ExportRole,
+}
+
+impl Keep {
+    /// What is kept of the member `key` of an object kept as `self`.
+    fn member(self, key: &str) -> Keep {
+        match self {
+            Keep::All | Keep::ExportRoles => Keep::All,
+            Keep::Nothing => Keep::Nothing,
+            Keep::Export if key == "RoleDetailList" => Keep::ExportRoles,
+            // The export's other lists; any other member is kept, so that a file which only
+            // starts like an export is detected as it would be otherwise.
+            Keep::Export if matches!(key, "UserDetailList" | "GroupDetailList" | "Policies") => {
+                Keep::Nothing
+            }
+            Keep::Export => Keep::All,
+            Keep::ExportRole
+                if matches!(
+                    key,
+                    "RoleName" | "Arn" | "Path" | "AssumeRolePolicyDocument"
+                ) =>
+            {
+                Keep::All
+            }
+            Keep::ExportRole => Keep::Nothing,
+        }
+    }
+
+    /// What is kept of an element of an array kept as `self`.
+    fn element(self) -> Keep {
+        match self {
+            Keep::Nothing => Keep::Nothing,
+            Keep::ExportRoles => Keep::ExportRole,
+            Keep::All | Keep::Export | Keep::ExportRole => Keep::All,
+        }
+    }
+}
+
+struct Seed<'a> {
+    at: Crumb<'a>,
+    depth: usize,
+    keep: Keep,
+}
+
+impl<'de> DeserializeSeed<'de> for Seed<'_> {
     type Value = Value;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Seed {
+impl<'de> Visitor<'de> for Seed<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -126,9 +211,15 @@ impl<'de> Visitor<'de> for Seed {
         Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        if self.keep == Keep::Nothing {
+            return Ok(Value::Null);
+        }
         Ok(Value::String(v.to_owned()))
     }
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        if self.keep == Keep::Nothing {
+            return Ok(Value::Null);
+        }
         Ok(Value::String(v))
     }
     fn visit_unit<E>(self) -> Result<Value, E> {
@@ -139,27 +230,42 @@ impl<'de> Visitor<'de> for Seed {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         if self.depth >= MAX_DEPTH {
-            return Err(too_deep(&self.path));
+            return Err(too_deep(&self.at.pointer()));
         }
+        let keep = self.keep.element();
         let mut out = Vec::new();
+        let mut n = 0;
         while let Some(v) = seq.next_element_seed(Seed {
-            path: self.path.index(out.len()),
+            at: Crumb::Index(n, &self.at),
             depth: self.depth + 1,
+            keep,
         })? {
-            out.push(v);
+            n += 1;
+            if self.keep != Keep::Nothing {
+                out.push(v);
+            }
+        }
+        if self.keep == Keep::Nothing {
+            return Ok(Value::Null);
         }
         Ok(Value::Array(out))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         if self.depth >= MAX_DEPTH {
-            return Err(too_deep(&self.path));
+            return Err(too_deep(&self.at.pointer()));
         }
         let mut out = Map::new();
+        // Keys of an object not built, for the duplicate check.
+        let mut seen: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
         while let Some(key) = map.next_key::<String>()? {
-            let path = self.path.key(&key);
-            if out.contains_key(&key) {
+            let twice = if self.keep == Keep::Nothing {
+                seen.contains(&key)
+            } else {
+                out.contains_key(&key)
+            };
+            if twice {
                 return Err(de::Error::custom(located(
-                    &path,
+                    &self.at.pointer().key(&key),
                     &format!(
                         "`{key}` appears twice in the same object; AWS rejects duplicate elements"
                     ),
@@ -169,10 +275,18 @@ impl<'de> Visitor<'de> for Seed {
                 )));
             }
             let v = map.next_value_seed(Seed {
-                path,
+                at: Crumb::Key(&key, &self.at),
                 depth: self.depth + 1,
+                keep: self.keep.member(&key),
             })?;
-            out.insert(key, v);
+            if self.keep == Keep::Nothing {
+                seen.insert(key);
+            } else {
+                out.insert(key, v);
+            }
+        }
+        if self.keep == Keep::Nothing {
+            return Ok(Value::Null);
         }
         Ok(Value::Object(out))
     }
@@ -232,6 +346,40 @@ mod tests {
             e.is_some_and(|e| e.message.starts_with("`\t` appears twice")
                 && e.help.is_some_and(|h| h.starts_with("keep one `\t`")))
         );
+    }
+
+    /// An export is checked as strictly as any document (the same error, at the same pointer,
+    /// inside the parts it does not build), and only the roles' used members are built.
+    #[test]
+    fn exports_are_checked_whole_and_built_in_part() {
+        let dup = r#"{"UserDetailList": [{"UserName": "a", "Tags": [{"Key": 1, "Key": 2}]}], "RoleDetailList": []}"#;
+        let whole = parse(dup, "the file").err();
+        let part = parse_export(dup, "the file").err();
+        assert_eq!(
+            part.as_ref().map(|e| e.pointer.as_str()),
+            Some("/UserDetailList/0/Tags/0/Key")
+        );
+        assert_eq!(
+            whole.map(|e| (e.pointer, e.message)),
+            part.map(|e| (e.pointer, e.message))
+        );
+        let deep = format!(
+            r#"{{"Policies": [{}{}], "RoleDetailList": []}}"#,
+            "[".repeat(100),
+            "]".repeat(100)
+        );
+        assert!(parse_export(&deep, "the file").is_err_and(|e| e.message.contains("nests deeper")));
+        let export = r#"{"UserDetailList": [{"UserName": "u"}], "RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::111122223333:role/r", "Path": "/", "Tags": [{"Key": "k", "Value": "v"}], "AssumeRolePolicyDocument": {"Statement": []}}], "Marker": "m"}"#;
+        let v = parse_export(export, "the file").ok();
+        assert_eq!(
+            v,
+            Some(
+                serde_json::json!({"UserDetailList": null, "RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::111122223333:role/r", "Path": "/", "Tags": null, "AssumeRolePolicyDocument": {"Statement": []}}], "Marker": "m"})
+            )
+        );
+        // Not an export's shape: built whole, as `parse` builds it.
+        let other = r#"{"RoleDetailList": {"a": [1, {"b": "c"}]}}"#;
+        assert_eq!(parse_export(other, "x").ok(), parse(other, "x").ok());
     }
 
     #[test]

@@ -44,24 +44,28 @@ pub(super) fn url_decode(s: &str) -> Result<String, (usize, String)> {
     })
 }
 
+/// The roles of an export, taking their documents out of the value (an organization's export
+/// holds hundreds of thousands: they are moved, not copied).
 pub(super) fn account_export(
-    value: &Value,
+    mut value: Value,
     text: &str,
     file: &str,
 ) -> Result<Vec<Role>, PolicyError> {
-    let list = value
-        .get("RoleDetailList")
-        .and_then(Value::as_array)
-        .ok_or_else(|| {
-            PolicyError::new(
-                member_or_root(value, "RoleDetailList"),
+    let list = match value.get_mut("RoleDetailList").map(Value::take) {
+        Some(Value::Array(list)) => list,
+        _ => {
+            return Err(PolicyError::new(
+                member_or_root(&value, "RoleDetailList"),
                 "`RoleDetailList` must be a list",
             )
-            .help("give the output of `aws iam get-account-authorization-details` unchanged")
-        })?;
-    let mut out = Vec::new();
+            .help("give the output of `aws iam get-account-authorization-details` unchanged"))
+        }
+    };
+    drop(value);
+    let mut out = Vec::with_capacity(list.len());
     let lines = super::lines::field_lines(text, "RoleName");
-    for (i, role) in list.iter().enumerate() {
+    for (i, mut role) in list.into_iter().enumerate() {
+        let given = role.get_mut("AssumeRolePolicyDocument").map(Value::take);
         let at = Pointer::root().key("RoleDetailList").index(i);
         let name = role
             .get("RoleName")
@@ -72,10 +76,10 @@ pub(super) fn account_export(
         let account = arn
             .and_then(|a| crate::principal::IamIdentity::parse(a).ok())
             .map(|id| id.account);
-        let document = match role.get("AssumeRolePolicyDocument") {
+        let document = match given {
             Some(Value::String(s)) => {
                 let p = at.key("AssumeRolePolicyDocument");
-                let decoded = url_decode(s).map_err(|(offset, what)| {
+                let decoded = url_decode(&s).map_err(|(offset, what)| {
                     PolicyError::new(
                         p.clone(),
                         format!("the URL-encoded document of role `{name}` is not valid: {what} at character {}", offset + 1),
@@ -92,7 +96,7 @@ pub(super) fn account_export(
                     },
                 )?
             }
-            Some(v) => v.clone(),
+            Some(v) => v,
             None => {
                 return Err(PolicyError::new(
                     at,

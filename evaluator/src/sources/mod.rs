@@ -22,7 +22,7 @@ mod terraform_plan;
 mod yaml;
 
 pub use cloudformation::{in_words, STACK_REGION, UNRESOLVED_PROVIDER_HOST, UNRESOLVED_SERVICE};
-pub use yaml::read_value;
+pub use yaml::{read_export_value, read_value};
 
 use std::path::Path;
 
@@ -243,8 +243,14 @@ pub fn roles_for(
         }]),
         InputKind::CloudFormation => cloudformation::cloudformation(value, text, &file, deployment),
         InputKind::Terraform => terraform_plan::terraform(value, text, &file, owner),
-        InputKind::AccountExport => account_export::account_export(value, text, &file),
+        InputKind::AccountExport => account_export::account_export(value.clone(), text, &file),
     }
+}
+
+/// The roles of an account export, as [`roles_for`] gives them, moving the documents out of
+/// the value instead of copying them.
+pub fn export_roles(value: Value, text: &str, path: &Path) -> Result<Vec<Role>, PolicyError> {
+    account_export::account_export(value, text, &path.display().to_string())
 }
 
 /// The pointer of a top-level element that has the wrong shape, or the root when the element

@@ -11,6 +11,17 @@ use crate::limits::MAX_YAML_NODES;
 use crate::pointer::Pointer;
 use crate::policy::PolicyError;
 
+/// [`read_value`] for a file read as an account export: JSON text is checked as strictly but
+/// only the roles' members the export's reader uses are built ([`crate::json::parse_export`]);
+/// YAML is read as [`read_value`] reads it.
+pub fn read_export_value(text: &str, path: &Path) -> Result<Value, PolicyError> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return crate::json::parse_export(text, "the file");
+    }
+    read_value(text, path)
+}
+
 /// Reads a file's text as a JSON or YAML value. YAML short-form tags become their long forms
 /// (`!Ref x` → `{"Ref": "x"}`, `!GetAtt a.b` → `{"Fn::GetAtt": ["a", "b"]}`, `!Sub s` →
 /// `{"Fn::Sub": s}`). YAML is read with the same duplicate-key and depth rules as JSON, and at
