@@ -185,6 +185,36 @@ fn broken_terraform_is_an_error_at_its_line() {
     );
 }
 
+/// A module that declares a role (or a policy document, or a variable) twice is refused, as
+/// Terraform refuses it, at the second declaration's line, also across the module's files;
+/// the first is still analysed, once. Found by the `render` fuzzer (two copies of a module in
+/// one file gave every role twice, with one SARIF fingerprint).
+#[test]
+fn a_block_declared_twice_is_an_error_at_the_second() {
+    let dir = support::scratch("tf-twice");
+    let role = |name: &str| {
+        format!("resource \"aws_iam_role\" \"{name}\" {{\n  assume_role_policy = jsonencode({{\n    Version = \"2012-10-17\"\n    Statement = [{{ Effect = \"Allow\", Principal = {{ Service = \"lambda.amazonaws.com\" }}, Action = \"sts:AssumeRole\" }}]\n  }})\n}}\n")
+    };
+    std::fs::write(
+        dir.join("main.tf"),
+        format!("{}\n{}variable \"v\" {{}}\n", role("a"), role("a")),
+    )
+    .unwrap();
+    std::fs::write(dir.join("more.tf"), "\n\nvariable \"v\" {\n}\n").unwrap();
+    let (code, report, err) = run(&["analyze", dir.to_str().unwrap(), "--account", OWNER]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(report["roles"].as_array().unwrap().len(), 1, "{err}");
+    assert_eq!(report["errors"].as_array().unwrap().len(), 2, "{err}");
+    assert!(
+        err.contains("main.tf: line 8: `resource \"aws_iam_role\" \"a\"` is declared twice; the first is at "),
+        "{err}"
+    );
+    assert!(
+        err.contains("more.tf: line 3: `variable \"v\"` is declared twice; the first is at "),
+        "{err}"
+    );
+}
+
 /// An inline ignore needs a threat trustsim knows and a reason.
 #[test]
 fn an_inline_ignore_is_checked() {

@@ -310,6 +310,22 @@ fn attribute<'b>(body: &'b Body, key: &str) -> Option<&'b Expression> {
         .map(|a| &a.expr)
 }
 
+/// The lines (1-based, in order) where blocks `IDENT "LABEL" ...` with these labels start in a
+/// native `.tf` file (none for `.tf.json`, where a duplicate key is the JSON reader's error).
+fn header_lines(text: &str, ident: &str, labels: &[&str]) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let mut words = l.split_whitespace();
+            words.next() == Some(ident)
+                && labels
+                    .iter()
+                    .all(|want| words.next().is_some_and(|w| w.trim_matches('"') == *want))
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
 /// For each file, the line of each `resource "aws_iam_role" "NAME"` (computed once per file);
 /// in a `.tf.json` file, the line of the `"NAME":` key after `"aws_iam_role":`.
 fn role_lines(text: &str, json: bool) -> BTreeMap<String, usize> {
@@ -460,8 +476,47 @@ pub fn module_roles(
     };
     let mut roles: Vec<(&Parsed, &Block)> = Vec::new();
     let mut types: BTreeMap<String, String> = BTreeMap::new();
+    // Where each block this reader uses was declared: Terraform refuses a module that declares
+    // one twice, so a second declaration is an error here too, not a silent winner.
+    let mut declared: BTreeMap<String, (PathBuf, Option<usize>)> = BTreeMap::new();
+    let mut occurrences: BTreeMap<(PathBuf, String), usize> = BTreeMap::new();
     for p in &parsed {
         for b in p.body.blocks() {
+            let labels: Vec<&str> = (0..2).filter_map(|i| block_label(b, i)).collect();
+            let used = match (b.identifier.as_str(), labels.as_slice()) {
+                ("variable", [name]) => Some(format!("variable \"{name}\"")),
+                ("data", ["aws_iam_policy_document", name]) => {
+                    Some(format!("data \"aws_iam_policy_document\" \"{name}\""))
+                }
+                ("resource", ["aws_iam_role", name]) => {
+                    Some(format!("resource \"aws_iam_role\" \"{name}\""))
+                }
+                _ => None,
+            };
+            if let Some(what) = used {
+                let n = occurrences
+                    .entry((p.path.clone(), what.clone()))
+                    .or_insert(0);
+                let line = header_lines(&p.text, b.identifier.as_str(), &labels)
+                    .get(*n)
+                    .copied();
+                *n += 1;
+                if let Some((file, first)) = declared.get(&what) {
+                    let at = match first {
+                        Some(l) => format!("{}:{l}", file.display()),
+                        None => file.display().to_string(),
+                    };
+                    errors.push(ConfigError {
+                        file: p.path.clone(),
+                        line,
+                        column: None,
+                        message: format!("`{what}` is declared twice; the first is at {at}"),
+                        help: "keep one: Terraform refuses a module that declares a resource, data source or variable twice (Terraform Language documentation, \"Resource Blocks\": the type and name together must be unique within a module; \"Input Variables\")".to_owned(),
+                    });
+                    continue;
+                }
+                declared.insert(what, (p.path.clone(), line));
+            }
             match (b.identifier.as_str(), block_label(b, 0), block_label(b, 1)) {
                 ("variable", Some(name), _) => {
                     if let Some(ty) = attribute(&b.body, "type") {
