@@ -1,41 +1,33 @@
 #!/usr/bin/env bash
-# Scale benchmark: analyse a generated `aws iam get-account-authorization-details` export with
-# N roles (default 10000) and report wall time and peak memory. Not part of .ci/run.
-#   bash benches/scale/run.sh [N]
+# Scale benchmark: `trustsim analyze` on a realistic `aws iam get-account-authorization-details`
+# export (benches/scale/export.py: the role mix of an account, pretty-printed as the AWS CLI
+# writes it) of N roles and of N/10 roles; prints wall time, peak memory and the N to N/10 time
+# ratio (10 when time is linear in the number of roles). Not part of .ci/run.
+#   bash benches/scale/run.sh [N]        (default 10000; the goals are for 10,000 and 100,000)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n="${1:-10000}"
+small=$((n / 10))
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-python3 - "$n" "$work/export.json" <<'PY'
-import json, sys, urllib.parse
-n, out = int(sys.argv[1]), sys.argv[2]
-shapes = [
-    {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole"},
-    {"Effect": "Allow", "Principal": {"Service": "scheduler.amazonaws.com"}, "Action": "sts:AssumeRole",
-     "Condition": {"StringEquals": {"aws:SourceAccount": "777788889999"}}},
-    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole",
-     "Condition": {"StringEquals": {"sts:ExternalId": "vendor-0042"}}},
-    {"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::777788889999:oidc-provider/token.actions.githubusercontent.com"},
-     "Action": "sts:AssumeRoleWithWebIdentity",
-     "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:octo-org/*"}}},
-    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"},
-    {"Effect": "Allow", "Principal": {"AWS": "777788889999"}, "Action": "sts:AssumeRole",
-     "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}},
-]
-roles = []
-for i in range(n):
-    doc = {"Version": "2012-10-17", "Statement": [shapes[i % len(shapes)]]}
-    text = json.dumps(doc)
-    roles.append({"RoleName": f"role-{i}", "Arn": f"arn:aws:iam::777788889999:role/role-{i}", "Path": "/",
-                  "AssumeRolePolicyDocument": urllib.parse.quote(text, safe="") if i % 2 else doc})
-json.dump({"RoleDetailList": roles, "UserDetailList": [], "GroupDetailList": [], "Policies": []}, open(out, "w"))
-PY
 cargo build --release -q -p trustsim-cli
-echo "roles: $n ($(du -h "$work/export.json" | cut -f1) export)"
-if [ -x /usr/bin/time ]; then
-  /usr/bin/time -f "wall %e s, peak memory %M KiB" ./target/release/trustsim analyze "$work/export.json" --format json --fail-on never > "$work/report.json"
-else
-  time ./target/release/trustsim analyze "$work/export.json" --format json --fail-on never > "$work/report.json"
-fi
-python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('roles analysed:', len(d['roles']), 'errors:', len(d['errors']))" "$work/report.json"
+declare -A wall
+for size in "$small" "$n"; do
+  python3 benches/scale/export.py "$size" "$work/export-$size.json"
+  /usr/bin/time -f "%e %M" -o "$work/time-$size" ./target/release/trustsim analyze \
+    "$work/export-$size.json" --format json --fail-on never > "$work/report-$size.json"
+  read -r seconds kib < "$work/time-$size"
+  wall[$size]=$seconds
+  python3 - "$size" "$seconds" "$kib" "$work/export-$size.json" "$work/report-$size.json" <<'PY'
+import json, os, sys
+size, seconds, kib, export, report = sys.argv[1:]
+d = json.load(open(report))
+assert len(d["roles"]) == int(size) and not d["errors"], "every role analysed, no error"
+s = d["summary"]
+print(f"{int(size):>7} roles ({os.path.getsize(export) / 1e6:.1f} MB export): wall {float(seconds):.2f} s, "
+      f"peak memory {int(kib) / 1024:.0f} MB; findings {s['findings']}, below threshold "
+      f"{s['below_threshold']}, informational {s['informational']}")
+PY
+done
+python3 -c "import sys; print(f'ratio {sys.argv[2]}/{sys.argv[1]} roles: {float(sys.argv[4]) / float(sys.argv[3]):.1f}')" \
+  "$small" "$n" "${wall[$small]}" "${wall[$n]}"

@@ -188,44 +188,81 @@ fn run_batch(path: &Path) -> ExitCode {
     };
     // Lines are read as bytes so that one line that is not UTF-8 is reported and skipped rather
     // than ending the batch; a line longer than the limit is skipped without being kept.
+    // Interactively each line is answered at once; from a file, chunks of lines are answered in
+    // parallel and written in input order.
+    const CHUNK: usize = 4096;
     let mut n = 0;
-    loop {
-        n += 1;
-        let line = match bounded_line(&mut reader, MAX_BATCH_LINE_BYTES) {
-            Ok(Some(l)) => l,
-            Ok(None) => break,
-            Err(e) => return fail(&format!("{shown}: line {n}: {e}")),
-        };
-        let result = match line {
-            Line::TooLong => json!({"id": Value::Null, "error": format!(
-                "line {n}: the line is longer than {} bytes, more than trustsim reads for a policy and a request; give the policy as compact JSON of at most {} bytes",
-                thousands(MAX_BATCH_LINE_BYTES),
-                thousands(trustsim_evaluator::limits::MAX_POLICY_BYTES)
-            )}),
-            Line::Text(mut bytes) => {
-                // A byte-order mark before the first line, as for every other input.
-                if n == 1 && bytes.starts_with(b"\xEF\xBB\xBF") {
-                    bytes.drain(..3);
+    let mut policies = Policies::default();
+    let mut ended = false;
+    let mut failed: Option<String> = None;
+    while !ended {
+        let mut chunk: Vec<(usize, Line)> = Vec::new();
+        while chunk.len() < if interactive { 1 } else { CHUNK } {
+            n += 1;
+            match bounded_line(&mut reader, MAX_BATCH_LINE_BYTES) {
+                Ok(Some(l)) => chunk.push((n, l)),
+                Ok(None) => {
+                    ended = true;
+                    break;
                 }
-                match std::str::from_utf8(&bytes) {
-                    Ok(text) if text.trim().is_empty() => continue,
-                    Ok(text) => batch_line(text, n),
-                    Err(e) => {
-                        json!({"id": Value::Null, "error": format!("line {n}: not UTF-8: {e}")})
-                    }
+                Err(e) => {
+                    // The lines before it are still answered.
+                    failed = Some(format!("{shown}: line {n}: {e}"));
+                    ended = true;
+                    break;
                 }
             }
+        }
+        let answers: Vec<Option<Value>> = if interactive {
+            chunk
+                .into_iter()
+                .map(|(n, l)| answer(n, l, &mut policies))
+                .collect()
+        } else {
+            use rayon::prelude::*;
+            chunk
+                .into_par_iter()
+                .map_init(Policies::default, |cache, (n, l)| answer(n, l, cache))
+                .collect()
         };
-        let written =
-            writeln!(out, "{result}").and_then(|()| if interactive { out.flush() } else { Ok(()) });
-        if let Err(e) = written {
-            return write_failed(&e);
+        for result in answers.into_iter().flatten() {
+            let written =
+                writeln!(out, "{result}")
+                    .and_then(|()| if interactive { out.flush() } else { Ok(()) });
+            if let Err(e) = written {
+                return write_failed(&e);
+            }
         }
     }
-    match out.flush() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => write_failed(&e),
+    match (out.flush(), failed) {
+        (Err(e), _) => write_failed(&e),
+        (Ok(()), Some(e)) => fail(&e),
+        (Ok(()), None) => ExitCode::SUCCESS,
     }
+}
+
+/// The answer to line `n` of a batch (`None` for a blank line).
+fn answer(n: usize, line: Line, policies: &mut Policies) -> Option<Value> {
+    Some(match line {
+        Line::TooLong => json!({"id": Value::Null, "error": format!(
+            "line {n}: the line is longer than {} bytes, more than trustsim reads for a policy and a request; give the policy as compact JSON of at most {} bytes",
+            thousands(MAX_BATCH_LINE_BYTES),
+            thousands(trustsim_evaluator::limits::MAX_POLICY_BYTES)
+        )}),
+        Line::Text(mut bytes) => {
+            // A byte-order mark before the first line, as for every other input.
+            if n == 1 && bytes.starts_with(b"\xEF\xBB\xBF") {
+                bytes.drain(..3);
+            }
+            match std::str::from_utf8(&bytes) {
+                Ok(text) if text.trim().is_empty() => return None,
+                Ok(text) => batch_line(text, n, policies),
+                Err(e) => {
+                    json!({"id": Value::Null, "error": format!("line {n}: not UTF-8: {e}")})
+                }
+            }
+        }
+    })
 }
 
 /// A write to standard output failed: quietly when the reader has gone (a broken pipe), else an
@@ -278,7 +315,39 @@ fn bounded_line(r: &mut impl BufRead, limit: usize) -> std::io::Result<Option<Li
     })
 }
 
-fn batch_line(line: &str, n: usize) -> Value {
+/// The batch's policies, compiled once each (by their text as read): a batch usually asks many
+/// questions of few policies. Bounded: past [`Policies::MAX`] it starts again.
+#[derive(Default)]
+struct Policies {
+    compiled: std::collections::HashMap<String, Result<std::rc::Rc<TrustPolicy>, String>>,
+}
+
+impl Policies {
+    const MAX: usize = 1024;
+
+    /// The policy compiled, or the error line's text.
+    fn get(&mut self, policy: &Value) -> Result<std::rc::Rc<TrustPolicy>, String> {
+        let compile = |p: &Value| {
+            TrustPolicy::from_value(p)
+                .map(std::rc::Rc::new)
+                .map_err(|e| format!("policy: {}: {}", e.pointer, e.message))
+        };
+        let Ok(key) = serde_json::to_string(policy) else {
+            return compile(policy);
+        };
+        if let Some(known) = self.compiled.get(&key) {
+            return known.clone();
+        }
+        let result = compile(policy);
+        if self.compiled.len() >= Self::MAX {
+            self.compiled.clear();
+        }
+        self.compiled.insert(key, result.clone());
+        result
+    }
+}
+
+fn batch_line(line: &str, n: usize, policies: &mut Policies) -> Value {
     let value: Value = match trustsim_evaluator::json::parse(line, &format!("line {n}")) {
         Ok(v) => v,
         Err(e) if e.pointer.as_str().is_empty() => {
@@ -304,11 +373,9 @@ fn batch_line(line: &str, n: usize) -> Value {
     let Some(request) = value.get("request") else {
         return json!({"id": id, "error": format!("line {n}: no `request`")});
     };
-    let policy = match TrustPolicy::from_value(policy) {
+    let policy = match policies.get(policy) {
         Ok(p) => p,
-        Err(e) => {
-            return json!({"id": id, "error": format!("policy: {}: {}", e.pointer, e.message)})
-        }
+        Err(e) => return json!({"id": id, "error": e}),
     };
     let request = match Request::from_value(request) {
         Ok(r) => r,
