@@ -1,4 +1,4 @@
-//! The inputs folder lister shared by the two replay tests (`evaluator/tests/fuzz_replay.rs` and
+//! The inputs folder lister and the panic reader shared by the two replay tests (`evaluator/tests/fuzz_replay.rs` and
 //! `cli/tests/fuzz_replay.rs`), which include this file by path.
 
 use std::path::{Path, PathBuf};
@@ -16,4 +16,13 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default();
     out.sort();
     out
+}
+
+/// The message of a property's panic, as the fuzzer would show it.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_default()
 }

@@ -18,7 +18,7 @@ const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
 #[path = "../../fuzz/replay_files.rs"]
 mod replay_files;
-use replay_files::files;
+use replay_files::{files, panic_message};
 
 #[test]
 fn render() {
@@ -32,12 +32,7 @@ fn render() {
     for path in &inputs {
         let data = std::fs::read(path).unwrap();
         if let Err(payload) = std::panic::catch_unwind(|| render::check(&data)) {
-            let message = payload
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_default();
-            failures.push(format!("{}: {message}", path.display()));
+            failures.push(format!("{}: {}", path.display(), panic_message(&*payload)));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -12,7 +12,7 @@ const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
 #[path = "../../fuzz/replay_files.rs"]
 mod replay_files;
-use replay_files::files;
+use replay_files::{files, panic_message};
 
 /// Runs `target`'s property on each file; returns the files it failed on, with the message.
 fn replay(target: &str, inputs: &[PathBuf]) -> Vec<String> {
@@ -30,12 +30,7 @@ fn replay(target: &str, inputs: &[PathBuf]) -> Vec<String> {
             Ok(true) => {}
             Ok(false) => failures.push(format!("unknown target `{target}`")),
             Err(payload) => {
-                let message = payload
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                    .unwrap_or_default();
-                failures.push(format!("{}: {message}", path.display()));
+                failures.push(format!("{}: {}", path.display(), panic_message(&*payload)));
             }
         }
     }

@@ -471,8 +471,51 @@ pub fn fresh_classes(
             n >= min_len && n <= max_len && body.chars().all(|c| alphabet.contains(&c))
         })
         .collect();
+    // The classes are a function of the shape, the predicates in their entry states with the
+    // text after the value, and the literals: the five threats, their scenarios and the fix's
+    // re-analysis ask the same question many times, as do the roles of an organization.
+    type Key = (
+        FreshShape,
+        Vec<(Vec<Tok>, PosSet, String, bool)>,
+        Vec<String>,
+    );
+    thread_local! {
+        static MEMO: std::cell::RefCell<HashMap<Key, (Vec<String>, bool)>> =
+            std::cell::RefCell::new(HashMap::default());
+    }
+    let key: Key = (
+        shape,
+        prefixes
+            .iter()
+            .zip(&entry)
+            .map(|(u, s)| (u.glob.toks.clone(), *s, u.suffix.clone(), u.end))
+            .collect(),
+        bodies.iter().map(|b| (*b).to_owned()).collect(),
+    );
+    if let Some(known) = MEMO.with(|m| m.borrow().get(&key).cloned()) {
+        return known;
+    }
+    let result = classes_of(shape, &prefixes, entry, &bodies);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 4096 {
+            m.clear();
+        }
+        m.insert(key, result.clone());
+    });
+    result
+}
+
+/// [`fresh_classes`] for the predicates kept, in their entry states, and the literals the value
+/// could spell.
+fn classes_of(
+    shape: FreshShape,
+    prefixes: &[&FreshUse<'_>],
+    entry: Vector,
+    bodies: &[&str],
+) -> (Vec<String>, bool) {
     let mut trie: Vec<(Vec<(char, usize)>, bool)> = vec![(Vec::new(), false)];
-    for body in &bodies {
+    for body in bodies {
         let mut node = 0;
         for c in body.chars() {
             let next = trie
@@ -529,7 +572,7 @@ pub fn fresh_classes(
             if !is_literal {
                 let class: Vector =
                     st.g.iter()
-                        .zip(&prefixes)
+                        .zip(prefixes)
                         .map(|(s, u)| {
                             let after = u.suffix.chars().fold(*s, |s, c| u.glob.step(s, c));
                             if u.end {
@@ -559,7 +602,7 @@ pub fn fresh_classes(
                 g: st
                     .g
                     .iter()
-                    .zip(&prefixes)
+                    .zip(prefixes)
                     .map(|(s, u)| u.glob.step(*s, c))
                     .collect(),
                 l: st
