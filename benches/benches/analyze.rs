@@ -30,6 +30,29 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+    // Policies the fuzzers found slow (fuzz/open/), with the verdicts they give today.
+    let mut slow = c.benchmark_group("analyze (5 threats), found slow by fuzzing");
+    slow.sample_size(10);
+    let found: &[(&str, &str)] = &[(
+        "analysis_built: six statements, NotAction, ForAnyValue/ForAllValues denies",
+        include_str!("../../fuzz/open/analysis_built/slow-over-10s.policy.json"),
+    )];
+    for (name, text) in found {
+        let policy = match TrustPolicy::from_json(text) {
+            Ok(p) => p,
+            Err(e) => unreachable!("fuzz policy {name}: {e}"),
+        };
+        let expected = analyze(&policy, &options);
+        let verdicts: Vec<Verdict> = expected.threats.iter().map(|t| t.verdict).collect();
+        slow.bench_function(*name, |b| {
+            b.iter(|| {
+                let a = analyze(black_box(&policy), black_box(&options));
+                let got: Vec<Verdict> = a.threats.iter().map(|t| t.verdict).collect();
+                assert_eq!(got, verdicts);
+            })
+        });
+    }
+    slow.finish();
     // The verdicts the bench measures, checked once outside the timing.
     let check = |i: usize, t: Threat, v: Verdict| {
         let Some((name, text)) = TYPICAL.get(i) else {
