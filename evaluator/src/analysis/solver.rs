@@ -258,6 +258,36 @@ struct State {
 /// Explores every value of the template `segs` against `globs` and reports the achievable
 /// membership vectors.
 pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
+    // The cells are a function of the template and the predicates' tokens: the threats, their
+    // fresh classes and the fix's re-analysis ask for the same cells many times.
+    type Key = (Vec<Seg>, Vec<Vec<Tok>>);
+    thread_local! {
+        static MEMO: std::cell::RefCell<HashMap<Key, Cells>> =
+            std::cell::RefCell::new(HashMap::default());
+    }
+    let key: Key = (
+        segs.to_vec(),
+        globs.iter().map(|g| g.toks.clone()).collect(),
+    );
+    if let Some(known) = MEMO.with(|m| m.borrow().get(&key).cloned()) {
+        return known;
+    }
+    let result = explore_cells(segs, globs);
+    // Bounded: at most 1,024 results of at most 1,024 cells each are kept per thread.
+    if result.cells.len() <= 1024 {
+        MEMO.with(|m| {
+            let mut m = m.borrow_mut();
+            if m.len() >= 1024 {
+                m.clear();
+            }
+            m.insert(key, result.clone());
+        });
+    }
+    result
+}
+
+/// [`cells`], computed.
+fn explore_cells(segs: &[Seg], globs: &[Glob]) -> Cells {
     if globs.is_empty() {
         // Nothing to tell values apart: one cell, with the shortest value of the template.
         let w: String = segs
@@ -496,13 +526,16 @@ pub fn fresh_classes(
         return known;
     }
     let result = classes_of(shape, &prefixes, entry, &bodies);
-    MEMO.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len() >= 4096 {
-            m.clear();
-        }
-        m.insert(key, result.clone());
-    });
+    // Bounded: at most 1,024 results of at most 1,024 classes each are kept per thread.
+    if result.0.len() <= 1024 {
+        MEMO.with(|m| {
+            let mut m = m.borrow_mut();
+            if m.len() >= 1024 {
+                m.clear();
+            }
+            m.insert(key, result.clone());
+        });
+    }
     result
 }
 
