@@ -269,15 +269,28 @@ pub fn cells(segs: &[Seg], globs: &[Glob]) -> Cells {
         segs.to_vec(),
         globs.iter().map(|g| g.toks.clone()).collect(),
     );
-    if let Some(known) = MEMO.with(|m| m.borrow().get(&key).cloned()) {
+    memoised(&MEMO, key, || explore_cells(segs, globs), |c| c.cells.len())
+}
+
+/// Bound of a per-thread memo: results kept, and entries (cells, classes) per result kept.
+const MEMO_BOUND: usize = 1024;
+
+/// The value of `key` in a per-thread memo, or computed now and kept when its size is at most
+/// [`MEMO_BOUND`] (the memo starts again past [`MEMO_BOUND`] results).
+fn memoised<K: std::hash::Hash + Eq, V: Clone>(
+    memo: &'static std::thread::LocalKey<std::cell::RefCell<HashMap<K, V>>>,
+    key: K,
+    compute: impl FnOnce() -> V,
+    size: impl Fn(&V) -> usize,
+) -> V {
+    if let Some(known) = memo.with(|m| m.borrow().get(&key).cloned()) {
         return known;
     }
-    let result = explore_cells(segs, globs);
-    // Bounded: at most 1,024 results of at most 1,024 cells each are kept per thread.
-    if result.cells.len() <= 1024 {
-        MEMO.with(|m| {
+    let result = compute();
+    if size(&result) <= MEMO_BOUND {
+        memo.with(|m| {
             let mut m = m.borrow_mut();
-            if m.len() >= 1024 {
+            if m.len() >= MEMO_BOUND {
                 m.clear();
             }
             m.insert(key, result.clone());
@@ -522,21 +535,12 @@ pub fn fresh_classes(
             .collect(),
         bodies.iter().map(|b| (*b).to_owned()).collect(),
     );
-    if let Some(known) = MEMO.with(|m| m.borrow().get(&key).cloned()) {
-        return known;
-    }
-    let result = classes_of(shape, &prefixes, entry, &bodies);
-    // Bounded: at most 1,024 results of at most 1,024 classes each are kept per thread.
-    if result.0.len() <= 1024 {
-        MEMO.with(|m| {
-            let mut m = m.borrow_mut();
-            if m.len() >= 1024 {
-                m.clear();
-            }
-            m.insert(key, result.clone());
-        });
-    }
-    result
+    memoised(
+        &MEMO,
+        key,
+        || classes_of(shape, &prefixes, entry, &bodies),
+        |r| r.0.len(),
+    )
 }
 
 /// [`fresh_classes`] for the predicates kept, in their entry states, and the literals the value
