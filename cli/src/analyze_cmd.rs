@@ -243,10 +243,10 @@ impl AnalysisCache {
 /// error). Sizes are checked before any tree is built.
 pub(crate) fn file_roles(
     path: &Path,
-    text: &str,
+    text: String,
     named: bool,
     settings: &Settings,
-) -> Result<(Vec<sources::Role>, Vec<String>), String> {
+) -> Result<(Vec<Job>, Vec<String>), String> {
     let json = text.trim_start().starts_with(['{', '[']);
     if !json && text.len() > MAX_TEMPLATE_BYTES {
         return Err(too_large(path, text.len(), MAX_TEMPLATE_BYTES, "a CloudFormation template (YAML)", "CloudFormation itself takes templates of at most 1 MB (AWS CloudFormation User Guide, \"CloudFormation quotas\"); split the template"));
@@ -256,7 +256,7 @@ pub(crate) fn file_roles(
     let given = settings.input_kind.map(Kind::input);
     let large_kind = match given {
         Some(k) => matches!(k, InputKind::Terraform | InputKind::AccountExport),
-        None => sources::large_input_kind(text).is_some(),
+        None => sources::large_input_kind(&text).is_some(),
     };
     if text.len() > MAX_TEMPLATE_BYTES && !large_kind {
         return Err(too_large(path, text.len(), MAX_TEMPLATE_BYTES, "a trust policy or a CloudFormation template", "only a Terraform plan (its first key `format_version`) or an account export (`UserDetailList`, `RoleDetailList`, ...) is read past this size; check that this is the right file"));
@@ -265,12 +265,14 @@ pub(crate) fn file_roles(
     // export is hundreds of megabytes): chosen with --input-kind, or told by its first key.
     let export = match given {
         Some(k) => k == InputKind::AccountExport,
-        None => sources::large_input_kind(text) == Some(InputKind::AccountExport),
+        None => sources::large_input_kind(&text) == Some(InputKind::AccountExport),
     };
+    // A JSON export's roles are checked now and read when analysed (see `Job`).
+    let outlined = export && text.trim_start().starts_with('{');
     let value = if export {
-        sources::read_export_value(text, path)
+        sources::read_export_outline(&text, path)
     } else {
-        sources::read_value(text, path)
+        sources::read_value(&text, path)
     }
     .map_err(|e| input_error(path, &e))?;
     let Some(kind) = given.or_else(|| sources::detect(&value)) else {
@@ -293,25 +295,26 @@ pub(crate) fn file_roles(
             return Err(too_large(path, text.len(), max, what, help));
         }
     }
+    if outlined && kind == InputKind::AccountExport {
+        let roles = sources::ExportRoles::from_outline(value, text, path)
+            .map_err(|e| input_error(path, &e))?;
+        if roles.is_empty() && named && !settings.allow_empty {
+            return Err(no_roles(path, kind));
+        }
+        let roles = std::sync::Arc::new(roles);
+        let jobs = (0..roles.len())
+            .map(|i| Job::Export(roles.clone(), i))
+            .collect();
+        return Ok((jobs, Vec::new()));
+    }
     let found = if kind == InputKind::AccountExport {
-        sources::export_roles(value, text, path)
+        sources::export_roles(value, &text, path)
     } else {
-        sources::roles_for(kind, &value, text, path, &settings.deployment)
+        sources::roles_for(kind, &value, &text, path, &settings.deployment)
     }
     .map_err(|e| input_error(path, &e))?;
     if found.is_empty() && named && !settings.allow_empty {
-        let why = match kind {
-            InputKind::CloudFormation => {
-                "a CloudFormation template with no `AWS::IAM::Role` or `AWS::Serverless::Function`"
-            }
-            InputKind::Terraform => "a Terraform plan with no `aws_iam_role`",
-            InputKind::AccountExport => "an account export whose `RoleDetailList` is empty",
-            InputKind::Policy => "a trust policy",
-        };
-        return Err(format!(
-            "{}: holds no IAM role: {why}\n  help: name the files that define roles, or a directory (where a file without roles is a note); give --allow-empty when that is expected",
-            path.display(),
-        ));
+        return Err(no_roles(path, kind));
     }
     let mut notes = Vec::new();
     let mut roles = Vec::new();
@@ -319,10 +322,45 @@ pub(crate) fn file_roles(
         if role.document.is_null() {
             notes.push(format!("{}: {}", role.source, role.notes.join("; ")));
         } else {
-            roles.push(role);
+            roles.push(Job::Role(Box::new(role)));
         }
     }
     Ok((roles, notes))
+}
+
+/// The error for a file the user named that holds no role of its kind.
+fn no_roles(path: &Path, kind: InputKind) -> String {
+    let why = match kind {
+        InputKind::CloudFormation => {
+            "a CloudFormation template with no `AWS::IAM::Role` or `AWS::Serverless::Function`"
+        }
+        InputKind::Terraform => "a Terraform plan with no `aws_iam_role`",
+        InputKind::AccountExport => "an account export whose `RoleDetailList` is empty",
+        InputKind::Policy => "a trust policy",
+    };
+    format!(
+            "{}: holds no IAM role: {why}\n  help: name the files that define roles, or a directory (where a file without roles is a note); give --allow-empty when that is expected",
+            path.display(),
+        )
+}
+
+/// A role to analyse: read already, or the role at an index of an account export, read when
+/// its turn comes (an organization's export is held as its text, not as a tree of every role).
+pub(crate) enum Job {
+    Role(Box<sources::Role>),
+    Export(std::sync::Arc<sources::ExportRoles>, usize),
+}
+
+impl Job {
+    /// The role, or the error that names where its entry is wrong.
+    pub(crate) fn role(self) -> Result<sources::Role, String> {
+        match self {
+            Job::Role(role) => Ok(*role),
+            Job::Export(export, i) => export
+                .role(i)
+                .map_err(|e| crate::eval_cmd::place_error(export.file(), &e)),
+        }
+    }
 }
 
 /// One role analysed: every deployable policy of it, the worst verdict per threat, and each
@@ -649,14 +687,18 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
         },
         cache: AnalysisCache::default(),
     };
-    let mut jobs: Vec<sources::Role> = Vec::new();
+    let mut module_roles: Vec<sources::Role> = Vec::new();
     terraform_modules(
         &paths,
         &settings.deployment,
-        &mut jobs,
+        &mut module_roles,
         &mut errors,
         &mut notes,
     );
+    let mut jobs: Vec<Job> = module_roles
+        .into_iter()
+        .map(|r| Job::Role(Box::new(r)))
+        .collect();
     for path in paths
         .iter()
         .filter(|p| !terraform_config::is_terraform_file(p))
@@ -669,7 +711,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             }
         };
         let named = named.contains(path);
-        match file_roles(path, &text, named, &settings) {
+        match file_roles(path, text, named, &settings) {
             Ok((found, skipped)) => {
                 notes.extend(skipped);
                 jobs.extend(found);
@@ -745,17 +787,17 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
     const CHUNK: usize = 512;
     let mut pending = jobs.into_iter();
     loop {
-        let chunk: Vec<sources::Role> = pending.by_ref().take(CHUNK).collect();
+        let chunk: Vec<Job> = pending.by_ref().take(CHUNK).collect();
         if chunk.is_empty() {
             break;
         }
         let analysed: Vec<Result<Role, String>> = chunk
             .into_par_iter()
-            .map(|role| {
+            .map(|job| {
                 if let Some(b) = &bar {
                     b.inc(1);
                 }
-                analyse(role, &settings)
+                job.role().and_then(|role| analyse(role, &settings))
             })
             .collect();
         for a in analysed {
@@ -1251,10 +1293,10 @@ mod tests {
         let mut errors = Vec::new();
         for p in &files {
             let text = std::fs::read_to_string(p).map_err(|e| e.to_string())?;
-            match file_roles(p, &text, false, &settings) {
+            match file_roles(p, text, false, &settings) {
                 Ok((found, _)) => {
                     for r in found {
-                        match analyse(r, &settings) {
+                        match r.role().and_then(|r| analyse(r, &settings)) {
                             Ok(r) => roles.push(r),
                             Err(e) => errors.push(e),
                         }

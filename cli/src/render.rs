@@ -11,7 +11,7 @@ use trustsim_evaluator::analysis::owner_from;
 use trustsim_evaluator::sources::{self, terraform_config};
 use trustsim_evaluator::{AnalysisOptions, Verdict};
 
-use crate::analyze_cmd::{analyse, file_roles, AnalysisCache, Settings};
+use crate::analyze_cmd::{analyse, file_roles, AnalysisCache, Job, Settings};
 use crate::config::Config;
 
 /// Every rendering of one run.
@@ -62,9 +62,9 @@ pub fn analyze_text(root: &Path, name: &str, text: &str, account: Option<&str>) 
         );
         errors.extend(found.errors.iter().map(ToString::to_string));
         notes.extend(found.notes);
-        jobs.extend(found.roles);
+        jobs.extend(found.roles.into_iter().map(|r| Job::Role(Box::new(r))));
     } else {
-        match file_roles(&path, text, true, &settings) {
+        match file_roles(&path, text.to_owned(), true, &settings) {
             Ok((found, skipped)) => {
                 jobs.extend(found);
                 notes.extend(skipped);
@@ -78,7 +78,7 @@ pub fn analyze_text(root: &Path, name: &str, text: &str, account: Option<&str>) 
     }
     let mut roles = Vec::new();
     for job in jobs {
-        match analyse(job, &settings) {
+        match job.role().and_then(|r| analyse(r, &settings)) {
             Ok(r) => roles.push(r),
             Err(e) => errors.push(e),
         }

@@ -29,21 +29,68 @@ pub fn parse_export(text: &str, what: &str) -> Result<Value, PolicyError> {
     parse_with(text, what, Keep::Export)
 }
 
+/// [`parse_export`] for an export read a role at a time (see
+/// `sources::account_export::ExportRoles`): the whole text is checked as strictly, but
+/// `RoleDetailList` is built as a list of `null`s, one per role, and nothing else of the roles.
+pub fn parse_export_outline(text: &str, what: &str) -> Result<Value, PolicyError> {
+    parse_with(text, what, Keep::ExportOutline)
+}
+
+/// One `RoleDetailList` entry of an export: `text[span]` is the entry at index `index` of the
+/// list, read as [`parse_export`] reads each entry (only `RoleName`, `Arn`, `Path` and
+/// `AssumeRolePolicyDocument` are built). An error's pointer and line are those in the whole
+/// text.
+pub fn parse_export_role(
+    text: &str,
+    span: std::ops::Range<usize>,
+    index: usize,
+) -> Result<Value, PolicyError> {
+    let list = Crumb::Key("RoleDetailList", &Crumb::Root);
+    let at = Crumb::Index(index, &list);
+    let entry = text.get(span.clone()).unwrap_or("");
+    parse_in(entry, "the file", at, 2, Keep::ExportRole, || {
+        let before = text.get(..span.start).unwrap_or("");
+        let line = before.matches('\n').count();
+        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+        (line, column)
+    })
+}
+
 fn parse_with(text: &str, what: &str, keep: Keep) -> Result<Value, PolicyError> {
+    parse_in(text, what, Crumb::Root, 0, keep, || (0, 0))
+}
+
+/// Reads `text`, which sits at `at` and `depth` in its document. `origin` gives, for an error
+/// only, the lines and the columns before the text's first character in the whole document.
+fn parse_in(
+    text: &str,
+    what: &str,
+    at: Crumb<'_>,
+    depth: usize,
+    keep: Keep,
+    origin: impl FnOnce() -> (usize, usize),
+) -> Result<Value, PolicyError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let result = Seed {
-        at: Crumb::Root,
-        depth: 0,
-        keep,
-    }
-    .deserialize(&mut de)
-    .and_then(|v| de.end().map(|()| v));
+    let result = Seed { at, depth, keep }
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v));
     result.map_err(|e| {
         let msg = e.to_string();
         // Our own errors carry their pointer, message and help (see `located`); serde_json
         // appends the position.
         let position = format!(" at line {} column {}", e.line(), e.column());
         let bare = msg.strip_suffix(&position).unwrap_or(&msg);
+        let (lines, columns) = origin();
+        let position = if e.line() == 0 {
+            position
+        } else {
+            let column = if e.line() == 1 {
+                e.column() + columns
+            } else {
+                e.column()
+            };
+            format!(" at line {} column {column}", e.line() + lines)
+        };
         match unlocated(bare) {
             Some((pointer, rest, help)) => {
                 let e = PolicyError::new(pointer_from(pointer), format!("{rest}{position}"));
@@ -53,8 +100,11 @@ fn parse_with(text: &str, what: &str, keep: Keep) -> Result<Value, PolicyError> 
                     e.help(help.to_owned())
                 }
             }
-            None => PolicyError::new(Pointer::root(), format!("{what} is not valid JSON: {msg}"))
-                .help(syntax_help(&e)),
+            None => PolicyError::new(
+                at.pointer(),
+                format!("{what} is not valid JSON: {bare}{position}"),
+            )
+            .help(syntax_help(&e)),
         }
     })
 }
@@ -140,6 +190,11 @@ enum Keep {
     Export,
     /// An export's `RoleDetailList`: each entry as a role.
     ExportRoles,
+    /// An export's top level, its roles read later one at a time (see
+    /// [`parse_export_outline`]).
+    ExportOutline,
+    /// An export's `RoleDetailList` read for its length: each entry checked and built as `null`.
+    ExportNulls,
     /// One `RoleDetailList` entry: the members the export's reader uses.
     ExportRole,
 }
@@ -149,14 +204,17 @@ impl Keep {
     fn member(self, key: &str) -> Keep {
         match self {
             Keep::All | Keep::ExportRoles => Keep::All,
-            Keep::Nothing => Keep::Nothing,
+            Keep::Nothing | Keep::ExportNulls => Keep::Nothing,
             Keep::Export if key == "RoleDetailList" => Keep::ExportRoles,
+            Keep::ExportOutline if key == "RoleDetailList" => Keep::ExportNulls,
             // The export's other lists; any other member is kept, so that a file which only
             // starts like an export is detected as it would be otherwise.
-            Keep::Export if matches!(key, "UserDetailList" | "GroupDetailList" | "Policies") => {
+            Keep::Export | Keep::ExportOutline
+                if matches!(key, "UserDetailList" | "GroupDetailList" | "Policies") =>
+            {
                 Keep::Nothing
             }
-            Keep::Export => Keep::All,
+            Keep::Export | Keep::ExportOutline => Keep::All,
             Keep::ExportRole
                 if matches!(
                     key,
@@ -172,9 +230,9 @@ impl Keep {
     /// What is kept of an element of an array kept as `self`.
     fn element(self) -> Keep {
         match self {
-            Keep::Nothing => Keep::Nothing,
+            Keep::Nothing | Keep::ExportNulls => Keep::Nothing,
             Keep::ExportRoles => Keep::ExportRole,
-            Keep::All | Keep::Export | Keep::ExportRole => Keep::All,
+            Keep::All | Keep::Export | Keep::ExportOutline | Keep::ExportRole => Keep::All,
         }
     }
 }

@@ -14,6 +14,7 @@
 //! reference".)
 
 mod account_export;
+pub use account_export::ExportRoles;
 mod cloudformation;
 mod lines;
 pub mod template_fix;
@@ -22,7 +23,7 @@ mod terraform_plan;
 mod yaml;
 
 pub use cloudformation::{in_words, STACK_REGION, UNRESOLVED_PROVIDER_HOST, UNRESOLVED_SERVICE};
-pub use yaml::{read_export_value, read_value};
+pub use yaml::{read_export_outline, read_export_value, read_value};
 
 use std::path::Path;
 

@@ -22,6 +22,16 @@ pub fn read_export_value(text: &str, path: &Path) -> Result<Value, PolicyError> 
     read_value(text, path)
 }
 
+/// [`read_export_value`], but a JSON export's roles are checked and not built:
+/// `RoleDetailList` holds one `null` per role, for [`super::ExportRoles::from_outline`] to read
+/// them one at a time.
+pub fn read_export_outline(text: &str, path: &Path) -> Result<Value, PolicyError> {
+    if text.trim_start().starts_with('{') {
+        return crate::json::parse_export_outline(text, "the file");
+    }
+    read_export_value(text, path)
+}
+
 /// Reads a file's text as a JSON or YAML value. YAML short-form tags become their long forms
 /// (`!Ref x` → `{"Ref": "x"}`, `!GetAtt a.b` → `{"Fn::GetAtt": ["a", "b"]}`, `!Sub s` →
 /// `{"Fn::Sub": s}`). YAML is read with the same duplicate-key and depth rules as JSON, and at
