@@ -47,15 +47,34 @@ impl Glob {
         let mut stay = vec![0 as PosSet; 128].into_boxed_slice();
         let mut runs: PosSet = 0;
         for (i, t) in toks.iter().enumerate() {
-            if matches!(t, Tok::Run(_)) {
-                runs |= 1 << i;
-            }
-            for (c, (a, st)) in advance.iter_mut().zip(stay.iter_mut()).enumerate() {
-                let ch = char::from(u8::try_from(c).unwrap_or(0));
-                if t.accepts(ch) {
-                    match t {
-                        Tok::Run(_) => *st |= 1 << i,
-                        _ => *a |= 1 << i,
+            let bit: PosSet = 1 << i;
+            let table = match t {
+                Tok::Run(_) => {
+                    runs |= bit;
+                    &mut stay
+                }
+                _ => &mut advance,
+            };
+            match *t {
+                // One character: one entry (none when it is not ASCII).
+                Tok::Char(x) => {
+                    if let Some(m) = table.get_mut(x as usize) {
+                        *m |= bit;
+                    }
+                }
+                // Every character but the one excluded.
+                Tok::One(ex) | Tok::Run(ex) => {
+                    for (c, m) in table.iter_mut().enumerate() {
+                        if ex.map(|x| x as usize) != Some(c) {
+                            *m |= bit;
+                        }
+                    }
+                }
+                Tok::Fold(_) => {
+                    for (c, m) in table.iter_mut().enumerate() {
+                        if t.accepts(char::from(u8::try_from(c).unwrap_or(0))) {
+                            *m |= bit;
+                        }
                     }
                 }
             }
@@ -686,6 +705,35 @@ mod tests {
                 suffix: String::new(),
                 end,
             }
+        }
+    }
+
+    #[test]
+    fn each_characters_masks_are_the_tokens_that_accept_it() {
+        let toks = vec![
+            Tok::Char('a'),
+            Tok::Char('\u{e9}'),
+            Tok::Fold('K'),
+            Tok::One(None),
+            Tok::One(Some(':')),
+            Tok::Run(None),
+            Tok::Run(Some('/')),
+            Tok::Char(':'),
+        ];
+        let Some(g) = Glob::new(toks.clone()) else {
+            unreachable!("eight tokens are within the solver's length");
+        };
+        for c in (0u8..128).map(char::from).chain(['\u{e9}', '\u{212a}']) {
+            let (mut advance, mut stay): (PosSet, PosSet) = (0, 0);
+            for (i, t) in toks.iter().enumerate() {
+                if t.accepts(c) {
+                    match t {
+                        Tok::Run(_) => stay |= 1 << i,
+                        _ => advance |= 1 << i,
+                    }
+                }
+            }
+            assert_eq!(g.masks(c), (advance, stay), "{c:?}");
         }
     }
 
