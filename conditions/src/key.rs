@@ -51,7 +51,12 @@ impl ConditionKey {
 /// Case folding for key names (Unicode lower case, so `AWS:SourceAccount` and
 /// `aws:sourceaccount` are one key).
 pub fn fold(name: &str) -> String {
-    name.to_lowercase()
+    // ASCII names (all of AWS's keys) fold byte by byte, as Unicode lower case does them.
+    if name.is_ascii() {
+        name.to_ascii_lowercase()
+    } else {
+        name.to_lowercase()
+    }
 }
 
 impl PartialEq for ConditionKey {
@@ -175,6 +180,13 @@ impl ContextMap {
         entries
             .into_iter()
             .map(|(_, e)| (e.name.as_str(), e.values.as_slice(), e.multivalued))
+    }
+
+    /// The keys present, by folded name, with their values, in no order.
+    pub fn folded(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.entries
+            .iter()
+            .map(|(k, e)| (k.as_str(), e.values.as_slice()))
     }
 
     /// Number of keys present.

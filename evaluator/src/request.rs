@@ -32,7 +32,7 @@ use crate::principal::{is_account_id, is_federated_name, IamIdentity, IamKind};
 pub type RequestError = PolicyError;
 
 /// The caller.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Principal {
     /// An IAM identity (account root, user, role session, federated user).
     Aws(IamIdentity),
@@ -441,7 +441,7 @@ impl RequestBuilder {
     /// Checks the action and role, derives keys, and builds the request.
     pub fn build(self) -> Result<Request, RequestError> {
         let lower = self.action.to_ascii_lowercase();
-        if !ACTIONS.iter().any(|a| a.to_ascii_lowercase() == lower) {
+        if !ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(&lower)) {
             return Err(PolicyError::new(
                 Pointer::root().key("action"),
                 format!("`{}` is not an action a trust policy decides", self.action),
@@ -493,12 +493,12 @@ impl RequestBuilder {
             }
             Principal::Federated(_) => {}
         }
-        let passes_tags = context.iter().any(|(k, v, _)| {
-            crate::facts::passes_session_tags(&trustsim_conditions::key::fold(k), v)
-        });
-        let sets_source_identity = context.iter().any(|(k, _, _)| {
-            crate::facts::sets_source_identity(&trustsim_conditions::key::fold(k))
-        });
+        let passes_tags = context
+            .folded()
+            .any(|(k, v)| crate::facts::passes_session_tags(k, v));
+        let sets_source_identity = context
+            .folded()
+            .any(|(k, _)| crate::facts::sets_source_identity(k));
         let implied: Vec<(String, String)> =
             crate::facts::implied_actions(&lower, passes_tags, sets_source_identity)
                 .into_iter()

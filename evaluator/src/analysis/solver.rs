@@ -296,7 +296,7 @@ const MEMO_BOUND: usize = 1024;
 
 /// The value of `key` in a per-thread memo, or computed now and kept when its size is at most
 /// [`MEMO_BOUND`] (the memo starts again past [`MEMO_BOUND`] results).
-fn memoised<K: std::hash::Hash + Eq, V: Clone>(
+pub(crate) fn memoised<K: std::hash::Hash + Eq, V: Clone>(
     memo: &'static std::thread::LocalKey<std::cell::RefCell<HashMap<K, V>>>,
     key: K,
     compute: impl FnOnce() -> V,

@@ -194,7 +194,7 @@ pub(super) fn search_combo(
     let session_value = vec!["attacker-session".to_owned()];
     let main_action = scenario.action.to_ascii_lowercase();
     // The caller and its derived keys, built once per caller.
-    let mut bases: Vec<(usize, Option<Request>)> = Vec::new();
+    let mut bases: Vec<(usize, Option<std::rc::Rc<Request>>)> = Vec::new();
     let mut index = vec![0usize; lists.len()];
     for _ in 0..total.min(budget) {
         let value = |i: usize| lists.get(i).and_then(|l| l.get(*index.get(i)?));
@@ -210,14 +210,13 @@ pub(super) fn search_combo(
                     .flatten()
                     .and_then(|v| v.first().and_then(|a| caller_from_arn(a))),
             };
-            let base =
-                principal.and_then(|p| Request::builder(p).action(scenario.action).build().ok());
+            let base = principal.and_then(|p| base_request(p, scenario.action));
             bases.push((caller_slot, base));
         }
         let base = bases
             .iter()
             .find(|(k, _)| *k == caller_slot)
-            .and_then(|(_, b)| b.as_ref());
+            .and_then(|(_, b)| b.as_deref());
         if let Some(base) = base {
             let mut overlay = Overlay {
                 base: base.context(),
@@ -275,6 +274,29 @@ pub(super) fn search_combo(
         }
     }
     None
+}
+
+/// The request of `principal` calling `action` with nothing else given: the caller's derived
+/// keys, which every candidate of the caller shares. The same callers come back in every
+/// threat, world and combination, so the requests are kept per thread (bounded, as the
+/// solver's memos).
+fn base_request(principal: Principal, action: &'static str) -> Option<std::rc::Rc<Request>> {
+    type Bases = rustc_hash::FxHashMap<(Principal, &'static str), Option<std::rc::Rc<Request>>>;
+    thread_local! {
+        static MEMO: std::cell::RefCell<Bases> = std::cell::RefCell::default();
+    }
+    crate::analysis::solver::memoised(
+        &MEMO,
+        (principal.clone(), action),
+        || {
+            Request::builder(principal)
+                .action(action)
+                .build()
+                .ok()
+                .map(std::rc::Rc::new)
+        },
+        |_| 1,
+    )
 }
 
 pub(super) fn build(
