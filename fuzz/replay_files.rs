@@ -1,5 +1,5 @@
-//! The inputs folder lister and the panic reader shared by the two replay tests (`evaluator/tests/fuzz_replay.rs` and
-//! `cli/tests/fuzz_replay.rs`), which include this file by path.
+//! The inputs folder lister and the panic reader shared by the two replay tests (`evaluator/tests/it/fuzz_replay.rs` and
+//! `cli/tests/it/fuzz_replay.rs`), which include this file by path.
 
 use std::path::{Path, PathBuf};
 

@@ -10,7 +10,7 @@
 //!   value of each class.
 //!
 //! Every rule lives in the family's own module (`family/*.rs`) next to its concrete comparison,
-//! and `tests/symbolic.rs` checks, per family, that the two agree on random values. An analysis
+//! and `tests/it/symbolic.rs` checks, per family, that the two agree on random values. An analysis
 //! built only from this view cannot drift from evaluation.
 
 use std::collections::HashMap;

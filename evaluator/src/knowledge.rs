@@ -1,6 +1,6 @@
 //! AWS knowledge as data: each table is a tab-separated file in `evaluator/data/`, one row per
 //! fact with the AWS page it comes from, read once by the code and tested row by row
-//! (`tests/knowledge.rs`).
+//! (`tests/it/knowledge.rs`).
 //!
 //! - [`managed`]: roles whose trust policy AWS writes and owns (service-linked, IAM Identity
 //!   Center).

@@ -3,7 +3,7 @@
 //!
 //! They are compiled twice: as the library of the cargo-fuzz crate (`fuzz/`), whose targets in
 //! `fuzz_targets/` call them on the fuzzer's inputs, and as a module of the evaluator's test
-//! `evaluator/tests/fuzz_replay.rs`, which runs them over `fuzz/seeds/<target>/` and
+//! `evaluator/tests/it/fuzz_replay.rs`, which runs them over `fuzz/seeds/<target>/` and
 //! `fuzz/regressions/<target>/` on every `cargo test`. The modules therefore name each other
 //! through `super::` only.
 
@@ -17,7 +17,7 @@ pub mod wildcard;
 
 /// The targets, by name (the folder names under `fuzz/seeds/` and `fuzz/regressions/`).
 /// `render` has its property in `props_cli/render.rs` (it needs the command line's library) and
-/// is replayed by `cli/tests/fuzz_replay.rs`, not by [`run`].
+/// is replayed by `cli/tests/it/fuzz_replay.rs`, not by [`run`].
 pub const TARGETS: [&str; 8] = [
     "policy",
     "condition",

@@ -1,7 +1,7 @@
 //! Target `render`: one input read, analysed and rendered as `trustsim analyze FILE` does
 //! (`trustsim_cli::render::analyze_text`), in the three output formats, checked against each
 //! other. It lives outside `props/` because it needs the command line's library, which the
-//! evaluator's replay test cannot link; `cli/tests/fuzz_replay.rs` replays it instead.
+//! evaluator's replay test cannot link; `cli/tests/it/fuzz_replay.rs` replays it instead.
 //!
 //! The text is read as the file a user would name: a JSON text as `input.json` (and, when it
 //! has a `resource` key, also as `main.tf.json`), any other text as `input.yaml` (and, when it
