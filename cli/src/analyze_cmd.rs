@@ -1,9 +1,8 @@
 //! `trustsim analyze`: who could assume these roles? One result per threat for every trust
 //! policy found, in the contract's JSON or as text.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
@@ -19,7 +18,9 @@ use trustsim_evaluator::limits::{
 };
 
 use crate::eval_cmd::{input_error, place_error};
+use crate::exit::Exit;
 use crate::input::read_text;
+use crate::Io;
 
 fn too_large(path: &Path, size: usize, max: usize, what: &str, help: &str) -> String {
     format!(
@@ -128,9 +129,6 @@ pub enum FailOn {
     /// Never fail on a verdict.
     Never,
 }
-
-const INVALID: u8 = 1;
-const FOUND: u8 = 3;
 
 pub(crate) struct Role {
     /// A stable identity: the role's ARN when the input gives it, else its source.
@@ -515,7 +513,7 @@ pub(crate) fn analyse(role: sources::Role, settings: &Settings) -> Result<Role, 
 }
 
 /// Runs the command.
-pub fn run(args: &AnalyzeArgs) -> ExitCode {
+pub fn run(args: &AnalyzeArgs, io: &mut Io<'_>) -> Exit {
     let config = if args.no_config {
         Config::default()
     } else {
@@ -523,8 +521,8 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             Some(path) => match crate::config::load(&path) {
                 Ok(c) => c,
                 Err(e) => {
-                    eprintln!("trustsim: error: {e}");
-                    return ExitCode::from(INVALID);
+                    let _ = writeln!(io.err, "trustsim: error: {e}");
+                    return Exit::Invalid;
                 }
             },
             None => Config::default(),
@@ -558,8 +556,11 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             } else {
                 from_file("account")
             };
-            eprintln!("trustsim: error: {what} `{a}` is not a 12-digit account ID");
-            return ExitCode::from(INVALID);
+            let _ = writeln!(
+                io.err,
+                "trustsim: error: {what} `{a}` is not a 12-digit account ID"
+            );
+            return Exit::Invalid;
         }
     }
     for a in &trusted_accounts {
@@ -569,8 +570,11 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             } else {
                 "--trusted-account".to_owned()
             };
-            eprintln!("trustsim: error: {what} `{a}` is not a 12-digit account ID");
-            return ExitCode::from(INVALID);
+            let _ = writeln!(
+                io.err,
+                "trustsim: error: {what} `{a}` is not a 12-digit account ID"
+            );
+            return Exit::Invalid;
         }
     }
     if let Some(o) = &trusted_org {
@@ -586,8 +590,8 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
             } else {
                 from_file("trusted_org")
             };
-            eprintln!("trustsim: error: {what} `{o}` is not an organization ID\n  help: an organization ID is `o-` and 10 to 32 lower-case letters or digits (AWS Organizations API Reference, \"Organization\")");
-            return ExitCode::from(INVALID);
+            let _ = writeln!(io.err, "trustsim: error: {what} `{o}` is not an organization ID\n  help: an organization ID is `o-` and 10 to 32 lower-case letters or digits (AWS Organizations API Reference, \"Organization\")");
+            return Exit::Invalid;
         }
     }
     let mut parameters: Vec<(String, String)> = Vec::new();
@@ -597,8 +601,8 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
                 parameters.push((k.trim().to_owned(), v.to_owned()));
             }
             _ => {
-                eprintln!("trustsim: error: --parameter `{p}` is not NAME=VALUE\n  help: for example --parameter Env=prod or --parameter TrustedAccounts=111122223333,444455556666");
-                return ExitCode::from(INVALID);
+                let _ = writeln!(io.err, "trustsim: error: --parameter `{p}` is not NAME=VALUE\n  help: for example --parameter Env=prod or --parameter TrustedAccounts=111122223333,444455556666");
+                return Exit::Invalid;
             }
         }
     }
@@ -606,19 +610,20 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
         Some(p) => match crate::triage::Baseline::load(p) {
             Ok(b) => Some(b),
             Err(e) => {
-                eprintln!("trustsim: error: {e}");
-                return ExitCode::from(INVALID);
+                let _ = writeln!(io.err, "trustsim: error: {e}");
+                return Exit::Invalid;
             }
         },
         None => None,
     };
     if let Some(p) = &partition {
         if !trustsim_evaluator::analysis::partition::is_known(p) {
-            eprintln!(
+            let _ = writeln!(
+                io.err,
                 "trustsim: error: --partition `{p}` is not a partition\n  help: one of {}",
                 trustsim_evaluator::analysis::partition::PARTITIONS.join(", ")
             );
-            return ExitCode::from(INVALID);
+            return Exit::Invalid;
         }
     }
     let mut inputs = crate::walk::Inputs::default();
@@ -736,7 +741,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
         ));
     }
     // A progress bar on a terminal for large scans (standard error only).
-    let bar = (std::io::stderr().is_terminal() && jobs.len() >= 100).then(|| {
+    let bar = (io.progress && jobs.len() >= 100).then(|| {
         let bar = indicatif::ProgressBar::new(u64::try_from(jobs.len()).unwrap_or(u64::MAX));
         bar.set_style(
             indicatif::ProgressStyle::with_template(
@@ -757,7 +762,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
         .and_then(|d| chrono::DateTime::from_timestamp(i64::try_from(d.as_secs()).ok()?, 0))
         .map(|d| d.date_naive())
         .unwrap_or_default();
-    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
+    let format = args.format.unwrap_or(if io.terminal {
         Format::Human
     } else {
         Format::Json
@@ -765,9 +770,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
     // The JSON report (and a baseline) are written as roles are decided; SARIF and the human
     // text need the whole run and keep the roles.
     let mut report = match format {
-        Format::Json => Some(JsonStream::new(std::io::BufWriter::new(
-            std::io::stdout().lock(),
-        ))),
+        Format::Json => Some(JsonStream::new(std::io::BufWriter::new(&mut *io.out))),
         Format::Sarif | Format::Human => None,
     }
     .transpose();
@@ -843,34 +846,20 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
         b.finish_and_clear();
     }
     let warnings = triage.finish();
-    let written = match (format, report) {
-        (Format::Json, Ok(Some(out))) => out.finish(&errors, &summary).map(drop),
-        (Format::Json, Ok(None)) => Err(std::io::Error::other("standard output closed")),
-        (Format::Json, Err(e)) => Err(e),
-        (Format::Sarif, _) => {
-            let mut out = std::io::stdout().lock();
-            writeln!(
-                out,
-                "{}",
-                crate::sarif::log(
-                    &roles,
-                    &errors,
-                    &notes,
-                    &crate::sarif::Root::new(args.sarif_root.as_deref())
-                )
+    let streamed = finish_stream(report, &errors, &summary, format);
+    let written = match (streamed, format) {
+        (Some(done), _) => done,
+        (None, Format::Sarif) => writeln!(
+            io.out,
+            "{}",
+            crate::sarif::log(
+                &roles,
+                &errors,
+                &notes,
+                &crate::sarif::Root::new(args.sarif_root.as_deref())
             )
-        }
-        (Format::Human, _) => {
-            let mut out = std::io::stdout().lock();
-            write!(
-                out,
-                "{}",
-                human(
-                    &roles,
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                )
-            )
-        }
+        ),
+        (None, _) => write!(io.out, "{}", human(&roles, io.colour)),
     };
     if let Some(p) = &args.write_baseline {
         let done = match baseline_out {
@@ -883,35 +872,53 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
         }
     }
     for n in &notes {
-        eprintln!("trustsim: note: {n}");
+        let _ = writeln!(io.err, "trustsim: note: {n}");
     }
     for w in &warnings {
-        eprintln!("trustsim: warning: {w}");
+        let _ = writeln!(io.err, "trustsim: warning: {w}");
     }
     for w in &undecided_below {
-        eprintln!("trustsim: warning: {w}");
+        let _ = writeln!(io.err, "trustsim: warning: {w}");
     }
     for e in &errors {
-        eprintln!("trustsim: error: {e}");
+        let _ = writeln!(io.err, "trustsim: error: {e}");
     }
     if !errors.is_empty() {
-        eprintln!(
+        let _ = writeln!(
+            io.err,
             "trustsim: {} input error(s); every other input was analysed",
             errors.len()
         );
     }
     if written.is_err() {
-        return ExitCode::from(INVALID);
+        return Exit::Invalid;
     }
     // Precedence (docs/cli.md, "Exit status"): a finding that fails the run gives 3 even when
     // some inputs had errors (the errors are still counted on standard error); input errors
     // alone give 1 (a path that names nothing is one).
     if found {
-        ExitCode::from(FOUND)
+        Exit::Found
     } else if !errors.is_empty() {
-        ExitCode::from(INVALID)
+        Exit::Invalid
     } else {
-        ExitCode::SUCCESS
+        Exit::Success
+    }
+}
+
+/// Ends the JSON report that was written as the roles were decided: `None` when the format is
+/// not JSON (nothing was streamed).
+fn finish_stream<W: Write>(
+    report: std::io::Result<Option<JsonStream<W>>>,
+    errors: &[String],
+    summary: &Summary,
+    format: Format,
+) -> Option<std::io::Result<()>> {
+    match report {
+        Ok(Some(out)) => Some(out.finish(errors, summary).map(drop)),
+        Ok(None) => {
+            (format == Format::Json).then(|| Err(std::io::Error::other("standard output closed")))
+        }
+        Err(e) => Some(Err(e)),
     }
 }
 

@@ -1,8 +1,7 @@
 //! `trustsim eval`: one request (from a file or from flags), or a batch of JSON lines.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::Args;
 use serde_json::{json, Value};
@@ -15,8 +14,9 @@ use trustsim_evaluator::limits::{
 };
 
 use crate::context_arg::{self, ContextArg};
+use crate::exit::Exit;
 use crate::input::read_text;
-use crate::{human, Format};
+use crate::{human, Format, Io};
 
 /// Arguments of `trustsim eval`.
 #[derive(Args, Debug)]
@@ -52,13 +52,9 @@ pub struct EvalArgs {
     pub format: Option<Format>,
 }
 
-/// Exit statuses of the contract.
-const INVALID: u8 = 1;
-const DENIED: u8 = 2;
-
-fn fail(msg: &str) -> ExitCode {
-    eprintln!("trustsim: error: {msg}");
-    ExitCode::from(INVALID)
+fn fail(err: &mut dyn Write, msg: &str) -> Exit {
+    let _ = writeln!(err, "trustsim: error: {msg}");
+    Exit::Invalid
 }
 
 /// Reports an input error with its file and JSON Pointer.
@@ -78,36 +74,42 @@ pub fn place_error(place: &str, e: &PolicyError) -> String {
 }
 
 /// Runs the command.
-pub fn run(args: &EvalArgs) -> ExitCode {
+pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> Exit {
+    if args.format == Some(Format::Sarif) {
+        return fail(
+            io.err,
+            "`--format sarif` is for `trustsim analyze`: SARIF reports findings at places in files, and `eval` answers one request\n  help: give --format json (the answer with its trace) or --format human",
+        );
+    }
     if let Some(batch) = &args.batch {
-        return run_batch(batch);
+        return run_batch(batch, io);
     }
     let Some(policy_path) = &args.policy else {
-        return fail("give a trust policy file, or --batch FILE");
+        return fail(io.err, "give a trust policy file, or --batch FILE");
     };
     let policy = match read_text(policy_path, MAX_POLICY_FILE_BYTES, "a trust policy")
         .and_then(|t| TrustPolicy::from_json(&t).map_err(|e| input_error(policy_path, &e)))
     {
         Ok(p) => p,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(io.err, &e),
     };
     let request = match build_request(args) {
         Ok(r) => r,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(io.err, &e),
     };
-    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
+    let format = args.format.unwrap_or(if io.terminal {
         Format::Human
     } else {
         Format::Json
     });
     let evaluation = evaluate(&policy, &request);
-    let mut out = std::io::stdout().lock();
     let written = match format {
-        Format::Json | Format::Sarif => writeln!(out, "{}", evaluation.to_json(&request)),
+        Format::Json | Format::Sarif => writeln!(io.out, "{}", evaluation.to_json(&request)),
         Format::Human => {
-            let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let colour = io.colour;
             for w in &policy.warnings {
-                eprintln!(
+                let _ = writeln!(
+                    io.err,
                     "trustsim: warning: {}: {}: {}",
                     policy_path.display(),
                     w.pointer,
@@ -115,18 +117,18 @@ pub fn run(args: &EvalArgs) -> ExitCode {
                 );
             }
             write!(
-                out,
+                io.out,
                 "{}",
                 human::render(&policy, &request, &evaluation, colour)
             )
         }
     };
     if written.is_err() {
-        return ExitCode::from(INVALID);
+        return Exit::Invalid;
     }
     match evaluation.decision {
-        Decision::Allow => ExitCode::SUCCESS,
-        _ => ExitCode::from(DENIED),
+        Decision::Allow => Exit::Success,
+        _ => Exit::Denied,
     }
 }
 
@@ -167,7 +169,7 @@ fn build_request(args: &EvalArgs) -> Result<Request, String> {
 /// write one request and wait for its answer; from a regular file, answers are buffered. A
 /// reader that closes the output (a broken pipe) ends the batch quietly; any other write error
 /// is an error.
-fn run_batch(path: &Path) -> ExitCode {
+fn run_batch(path: &Path, io: &mut Io<'_>) -> Exit {
     let (reader, interactive): (Box<dyn std::io::Read>, bool) = if path == Path::new("-") {
         (Box::new(std::io::stdin()), true)
     } else {
@@ -176,10 +178,10 @@ fn run_batch(path: &Path) -> ExitCode {
                 let regular = f.metadata().map(|m| m.is_file()).unwrap_or(false);
                 (Box::new(f), !regular)
             }
-            Err(e) => return fail(&format!("{}: cannot read: {e}", path.display())),
+            Err(e) => return fail(io.err, &format!("{}: cannot read: {e}", path.display())),
         }
     };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::new(&mut *io.out);
     let mut reader = std::io::BufReader::new(reader);
     let shown = if path == Path::new("-") {
         "(standard input)".to_owned()
@@ -230,14 +232,14 @@ fn run_batch(path: &Path) -> ExitCode {
                 writeln!(out, "{result}")
                     .and_then(|()| if interactive { out.flush() } else { Ok(()) });
             if let Err(e) = written {
-                return write_failed(&e);
+                return write_failed(io.err, &e);
             }
         }
     }
     match (out.flush(), failed) {
-        (Err(e), _) => write_failed(&e),
-        (Ok(()), Some(e)) => fail(&e),
-        (Ok(()), None) => ExitCode::SUCCESS,
+        (Err(e), _) => write_failed(io.err, &e),
+        (Ok(()), Some(e)) => fail(io.err, &e),
+        (Ok(()), None) => Exit::Success,
     }
 }
 
@@ -267,11 +269,11 @@ fn answer(n: usize, line: Line, policies: &mut Policies) -> Option<Value> {
 
 /// A write to standard output failed: quietly when the reader has gone (a broken pipe), else an
 /// error.
-fn write_failed(e: &std::io::Error) -> ExitCode {
+fn write_failed(err: &mut dyn Write, e: &std::io::Error) -> Exit {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
-        return ExitCode::SUCCESS;
+        return Exit::Success;
     }
-    fail(&format!("cannot write the answers: {e}"))
+    fail(err, &format!("cannot write the answers: {e}"))
 }
 
 enum Line {

@@ -10,6 +10,7 @@ mod config;
 mod context_arg;
 mod diff;
 mod eval_cmd;
+pub mod exit;
 mod human;
 mod input;
 pub mod render;
@@ -17,16 +18,28 @@ mod sarif;
 mod triage;
 mod walk;
 
-use std::process::ExitCode;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+
+pub use analyze_cmd::{AnalyzeArgs, FailOn, Kind};
+pub use eval_cmd::EvalArgs;
+pub use exit::Exit;
 
 /// Who can assume this AWS IAM role?
 #[derive(Parser, Debug)]
-#[command(name = "trustsim", version, about)]
+#[command(name = "trustsim", version, about, propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour in the human output: `auto` (on a terminal, unless `NO_COLOR` is set), `always`
+    /// or `never`.
+    #[arg(long, value_enum, default_value_t = Colour::Auto, global = true)]
+    color: Colour,
+    /// Write the report to FILE instead of standard output (`-`: standard output).
+    #[arg(short = 'o', long = "output", value_name = "FILE", global = true)]
+    output: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -35,6 +48,25 @@ enum Command {
     Eval(eval_cmd::EvalArgs),
     /// Could any caller the owner did not mean to trust assume these roles?
     Analyze(analyze_cmd::AnalyzeArgs),
+    /// Print a shell completion script (for example `trustsim completions bash >
+    /// ~/.local/share/bash-completion/completions/trustsim`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for `man -l -` or a `man1` folder.
+    Man,
+}
+
+/// When the human output is coloured (`--color`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Colour {
+    /// On a terminal, unless the environment sets `NO_COLOR`.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// Output format.
@@ -48,8 +80,33 @@ pub enum Format {
     Sarif,
 }
 
+/// Where a command writes and how: its report (standard output or `-o FILE`), its notes,
+/// warnings and errors (standard error), and what the report's defaults depend on.
+pub struct Io<'a> {
+    /// The report.
+    pub out: &'a mut dyn Write,
+    /// Notes, warnings and errors.
+    pub err: &'a mut dyn Write,
+    /// The report goes to a terminal: the format defaults to `human`, not `json`.
+    pub terminal: bool,
+    /// The human output is coloured.
+    pub colour: bool,
+    /// A progress bar may be drawn on standard error (a terminal) for large scans.
+    pub progress: bool,
+}
+
+/// Runs `trustsim analyze` with these arguments, writing as `io` says; the exit status.
+pub fn analyze(args: &AnalyzeArgs, io: &mut Io<'_>) -> Exit {
+    analyze_cmd::run(args, io)
+}
+
+/// Runs `trustsim eval` with these arguments, writing as `io` says; the exit status.
+pub fn eval(args: &EvalArgs, io: &mut Io<'_>) -> Exit {
+    eval_cmd::run(args, io)
+}
+
 /// Runs the command line: parses the arguments and runs the subcommand.
-pub fn main() -> ExitCode {
+pub fn main() -> Exit {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -57,14 +114,62 @@ pub fn main() -> ExitCode {
             // Help and version are not errors; everything else is invalid input (exit 1), never
             // the deny status 2 that clap would use.
             return if e.use_stderr() {
-                ExitCode::from(1)
+                Exit::Invalid
             } else {
-                ExitCode::SUCCESS
+                Exit::Success
             };
         }
     };
-    match cli.command {
-        Command::Eval(args) => eval_cmd::run(&args),
-        Command::Analyze(args) => analyze_cmd::run(&args),
+    let to_file = cli.output.as_ref().filter(|p| p.as_os_str() != "-");
+    let mut file = match to_file.map(std::fs::File::create).transpose() {
+        Ok(f) => f.map(std::io::BufWriter::new),
+        Err(e) => {
+            eprintln!(
+                "trustsim: error: {}: cannot write the report: {e}",
+                to_file.map(|p| p.display().to_string()).unwrap_or_default()
+            );
+            return Exit::Invalid;
+        }
+    };
+    let terminal = file.is_none() && std::io::stdout().is_terminal();
+    let colour = match cli.color {
+        Colour::Always => true,
+        Colour::Never => false,
+        Colour::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    let out: &mut dyn Write = match &mut file {
+        Some(f) => f,
+        None => &mut stdout,
+    };
+    let mut io = Io {
+        out,
+        err: &mut stderr,
+        terminal,
+        colour,
+        progress: std::io::stderr().is_terminal(),
+    };
+    let status = match cli.command {
+        Command::Eval(args) => eval_cmd::run(&args, &mut io),
+        Command::Analyze(args) => analyze_cmd::run(&args, &mut io),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "trustsim", io.out);
+            Exit::Success
+        }
+        Command::Man => match clap_mangen::Man::new(Cli::command()).render(io.out) {
+            Ok(()) => Exit::Success,
+            Err(e) => {
+                let _ = writeln!(io.err, "trustsim: error: cannot write the man page: {e}");
+                Exit::Invalid
+            }
+        },
+    };
+    if let Err(e) = io.out.flush() {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            let _ = writeln!(io.err, "trustsim: error: cannot write the report: {e}");
+            return Exit::Invalid;
+        }
     }
+    status
 }

@@ -7,6 +7,6 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn main() -> std::process::ExitCode {
+fn main() -> trustsim_cli::Exit {
     trustsim_cli::main()
 }

@@ -10,6 +10,7 @@
 )]
 
 mod analyze;
+mod conventions;
 mod docs_examples;
 mod errors;
 mod eval;
