@@ -119,7 +119,7 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> Exit {
             write!(
                 io.out,
                 "{}",
-                human::render(&policy, &request, &evaluation, colour)
+                human::render(&request, &evaluation, colour)
             )
         }
     };

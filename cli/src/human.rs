@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use trustsim_evaluator::{Decision, Effect, Evaluation, Request, TrustPolicy};
+use trustsim_evaluator::{Decision, Evaluation, Request};
 
 struct Paint {
     on: bool,
@@ -40,7 +40,7 @@ fn mark(p: &Paint, ok: bool) -> String {
 }
 
 /// Renders an evaluation.
-pub fn render(policy: &TrustPolicy, request: &Request, e: &Evaluation, colour: bool) -> String {
+pub fn render(request: &Request, e: &Evaluation, colour: bool) -> String {
     let p = Paint { on: colour };
     let mut s = String::new();
     let decision = match e.decision {
@@ -65,22 +65,7 @@ pub fn render(policy: &TrustPolicy, request: &Request, e: &Evaluation, colour: b
             );
         }
     }
-    // The statements that decided: the Deny statements behind an ExplicitDeny, or the Allow
-    // statements behind an Allow. An ImplicitDeny has none (nothing allowed some action).
-    let deciding: Vec<usize> = e
-        .actions
-        .iter()
-        .filter(|a| a.decision == e.decision)
-        .flat_map(|a| a.statements.iter().copied())
-        .filter(|i| {
-            let effect = policy.statements.get(*i).map(|s| s.effect);
-            match e.decision {
-                Decision::ExplicitDeny => effect == Some(Effect::Deny),
-                Decision::Allow => effect == Some(Effect::Allow),
-                Decision::ImplicitDeny => false,
-            }
-        })
-        .collect();
+    let deciding = e.deciding();
     let mut order: Vec<&trustsim_evaluator::StatementTrace> = e.statements.iter().collect();
     order.sort_by_key(|t| !deciding.contains(&t.index));
     for t in order {

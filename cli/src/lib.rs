@@ -105,50 +105,68 @@ pub fn eval(args: &EvalArgs, io: &mut Io<'_>) -> Exit {
     eval_cmd::run(args, io)
 }
 
-/// Runs the command line: parses the arguments and runs the subcommand.
+/// Runs the command line: parses the process's arguments and runs the subcommand on its
+/// standard output and standard error.
 pub fn main() -> Exit {
-    let cli = match Cli::try_parse() {
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    run_from(std::env::args_os(), &mut stdout, &mut stderr, true)
+}
+
+/// Runs `trustsim` with these arguments (the first is the program's name, as in `argv`),
+/// writing the report to `out` (or to the file of `-o FILE`) and notes, warnings and errors to
+/// `err`. With `own_streams`, `out` and `err` are the process's standard output and error, and
+/// the defaults follow them (the human format and colour on a terminal, a progress bar); without
+/// it the report defaults to JSON, with no colour (unless `--color always`) and no progress bar.
+pub fn run_from<I, T>(argv: I, out: &mut dyn Write, err: &mut dyn Write, own_streams: bool) -> Exit
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(argv) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
             // Help and version are not errors; everything else is invalid input (exit 1), never
             // the deny status 2 that clap would use.
-            return if e.use_stderr() {
-                Exit::Invalid
+            let failed = e.use_stderr();
+            if own_streams {
+                let _ = e.print();
+            } else if failed {
+                let _ = write!(err, "{}", e.render());
             } else {
-                Exit::Success
-            };
+                let _ = write!(out, "{}", e.render());
+            }
+            return if failed { Exit::Invalid } else { Exit::Success };
         }
     };
     let to_file = cli.output.as_ref().filter(|p| p.as_os_str() != "-");
     let mut file = match to_file.map(std::fs::File::create).transpose() {
         Ok(f) => f.map(std::io::BufWriter::new),
         Err(e) => {
-            eprintln!(
+            let _ = writeln!(
+                err,
                 "trustsim: error: {}: cannot write the report: {e}",
                 to_file.map(|p| p.display().to_string()).unwrap_or_default()
             );
             return Exit::Invalid;
         }
     };
-    let terminal = file.is_none() && std::io::stdout().is_terminal();
+    let terminal = own_streams && file.is_none() && std::io::stdout().is_terminal();
     let colour = match cli.color {
         Colour::Always => true,
         Colour::Never => false,
         Colour::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    let mut stdout = std::io::stdout().lock();
-    let mut stderr = std::io::stderr().lock();
     let out: &mut dyn Write = match &mut file {
         Some(f) => f,
-        None => &mut stdout,
+        None => out,
     };
     let mut io = Io {
         out,
-        err: &mut stderr,
+        err,
         terminal,
         colour,
-        progress: std::io::stderr().is_terminal(),
+        progress: own_streams && std::io::stderr().is_terminal(),
     };
     let status = match cli.command {
         Command::Eval(args) => eval_cmd::run(&args, &mut io),

@@ -34,21 +34,59 @@ pub struct Rendered {
 /// content), analyses its roles with `account` as the owner when it is a 12-digit account ID,
 /// triages them with no config file (the default threshold, `exposed`) and renders the run.
 pub fn analyze_text(root: &Path, name: &str, text: &str, account: Option<&str>) -> Rendered {
-    let path: PathBuf = root.join(name);
     let account = account
         .filter(|a| owner_from(Some(a), None).is_some())
         .map(str::to_owned);
+    let options = AnalysisOptions {
+        account,
+        ..Default::default()
+    };
+    let (roles, errors, notes) = analysed(root, name, text, &options);
+    Rendered {
+        json: crate::analyze_cmd::to_json(&roles, &errors),
+        sarif: crate::sarif::log(
+            &roles,
+            &errors,
+            &notes,
+            &crate::sarif::Root::new(Some(root)),
+        ),
+        human: crate::analyze_cmd::human(&roles, false),
+        errors,
+        notes,
+    }
+}
+
+/// The JSON report of `trustsim analyze` on `text` read as the file `root/name` (as
+/// [`analyze_text`] reads it), with the owner, partition and zone of trust of `options`: the
+/// report, the input errors (also in the report's `errors`) and the notes.
+#[must_use]
+pub fn analyze_json(
+    root: &Path,
+    name: &str,
+    text: &str,
+    options: &AnalysisOptions,
+) -> (Value, Vec<String>, Vec<String>) {
+    let (roles, errors, notes) = analysed(root, name, text, options);
+    (crate::analyze_cmd::to_json(&roles, &errors), errors, notes)
+}
+
+/// The roles of one input, analysed and triaged as `analyze` does with no config file.
+fn analysed(
+    root: &Path,
+    name: &str,
+    text: &str,
+    options: &AnalysisOptions,
+) -> (Vec<crate::analyze_cmd::Role>, Vec<String>, Vec<String>) {
+    let path: PathBuf = root.join(name);
     let settings = Settings {
         input_kind: None,
         allow_empty: false,
         deployment: sources::Deployment {
-            owner: account.clone(),
+            owner: options.account.clone(),
+            partition: options.partition.clone(),
             ..Default::default()
         },
-        options: AnalysisOptions {
-            account,
-            ..Default::default()
-        },
+        options: options.clone(),
         cache: AnalysisCache::default(),
     };
     let mut errors = Vec::new();
@@ -91,16 +129,5 @@ pub fn analyze_text(root: &Path, name: &str, text: &str, account: Option<&str>) 
         Some(Verdict::Exposed),
         today,
     );
-    Rendered {
-        json: crate::analyze_cmd::to_json(&roles, &errors),
-        sarif: crate::sarif::log(
-            &roles,
-            &errors,
-            &notes,
-            &crate::sarif::Root::new(Some(root)),
-        ),
-        human: crate::analyze_cmd::human(&roles, false),
-        errors,
-        notes,
-    }
+    (roles, errors, notes)
 }

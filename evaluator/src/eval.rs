@@ -359,6 +359,46 @@ fn notes(
 }
 
 impl Evaluation {
+    /// The statements that decided, in policy order, each once: the `Deny` statements that
+    /// applied to an action denied explicitly (an explicit deny overrides any allow), or the
+    /// `Allow` statements that applied to the actions when every one was allowed; none for an
+    /// `ImplicitDeny` (nothing allowed some action). IAM User Guide, "Policy evaluation logic"
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>).
+    ///
+    /// ```
+    /// use trustsim_evaluator::{evaluate, Request, TrustPolicy};
+    /// let policy = TrustPolicy::from_json(r#"{"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"},
+    ///   {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole",
+    ///    "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]}"#).unwrap();
+    /// let request = Request::from_json(r#"{"principal": "arn:aws:iam::111122223333:user/bob",
+    ///   "context": {"aws:MultiFactorAuthPresent": "false"}}"#).unwrap();
+    /// assert_eq!(evaluate(&policy, &request).deciding(), vec![1]);
+    /// ```
+    #[must_use]
+    pub fn deciding(&self) -> Vec<usize> {
+        let wanted = match self.decision {
+            Decision::Allow => Effect::Allow,
+            Decision::ExplicitDeny => Effect::Deny,
+            Decision::ImplicitDeny => return Vec::new(),
+        };
+        let mut list: Vec<usize> = self
+            .actions
+            .iter()
+            .filter(|a| a.decision == self.decision)
+            .flat_map(|a| a.statements.iter().copied())
+            .filter(|i| {
+                self.statements
+                    .iter()
+                    .find(|s| s.index == *i)
+                    .is_some_and(|s| s.effect == wanted)
+            })
+            .collect();
+        list.sort_unstable();
+        list.dedup();
+        list
+    }
+
     /// The contract's JSON form, with `context` the request context the conditions saw.
     pub fn to_json(&self, request: &Request) -> Value {
         let statements: Vec<Value> = self

@@ -7,36 +7,7 @@ use super::*;
 pub fn explain(policy: &TrustPolicy, request: &Request) -> String {
     let e = evaluate(policy, request);
     let mut out = format!("request: {}\ndecision: {}\n", request.to_json(), e.decision);
-    let deciding: Vec<usize> = match e.decision {
-        Decision::Allow => {
-            let mut list: Vec<usize> = e
-                .actions
-                .iter()
-                .flat_map(|a| a.statements.iter().copied())
-                .collect();
-            list.sort_unstable();
-            list.dedup();
-            list
-        }
-        Decision::ExplicitDeny => {
-            let mut list: Vec<usize> = e
-                .actions
-                .iter()
-                .filter(|a| a.decision == Decision::ExplicitDeny)
-                .flat_map(|a| a.statements.iter().copied())
-                .filter(|i| {
-                    policy
-                        .statements
-                        .get(*i)
-                        .is_some_and(|s| s.effect == Effect::Deny)
-                })
-                .collect();
-            list.sort_unstable();
-            list.dedup();
-            list
-        }
-        Decision::ImplicitDeny => Vec::new(),
-    };
+    let deciding = e.deciding();
     if deciding.is_empty() {
         let missing: Vec<&str> = e
             .actions
