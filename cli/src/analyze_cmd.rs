@@ -93,6 +93,11 @@ pub struct AnalyzeArgs {
     /// passes nothing).
     #[arg(long)]
     pub allow_empty: bool,
+    /// Files named on the command line that are no input kind (a JSON or YAML file that is not
+    /// a policy, template, plan or export) are skipped with a note, as in a directory walk,
+    /// rather than being errors: for hooks that pass every staged file.
+    #[arg(long)]
+    pub skip_other_files: bool,
 }
 
 /// `--input-kind`.
@@ -629,7 +634,7 @@ pub fn run(args: &AnalyzeArgs, io: &mut Io<'_>) -> Exit {
     let mut inputs = crate::walk::Inputs::default();
     for p in &args.paths {
         if p.as_os_str() == "-" || p.symlink_metadata().is_ok() {
-            inputs.add(p, true);
+            inputs.add(p, !args.skip_other_files);
             continue;
         }
         // Not a path: a glob pattern (`templates/**/*.yaml`), expanded with the glob crate.

@@ -116,11 +116,7 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> Exit {
                     w.message
                 );
             }
-            write!(
-                io.out,
-                "{}",
-                human::render(&request, &evaluation, colour)
-            )
+            write!(io.out, "{}", human::render(&request, &evaluation, colour))
         }
     };
     if written.is_err() {

@@ -139,9 +139,8 @@ fn options(
 
 /// The analysis report of one policy, read as `trustsim analyze FILE` reads a policy file.
 fn analyze_policy(py: Python<'_>, text: &str, options: &AnalysisOptions) -> PyResult<Py<PyAny>> {
-    let (report, errors, _notes) = py.detach(|| {
-        trustsim_cli::render::analyze_json(Path::new(""), "policy.json", text, options)
-    });
+    let (report, errors, _notes) = py
+        .detach(|| trustsim_cli::render::analyze_json(Path::new(""), "policy.json", text, options));
     if let Some(e) = errors.first() {
         return Err(PyValueError::new_err(e.clone()));
     }
