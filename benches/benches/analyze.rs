@@ -20,12 +20,12 @@ fn bench(c: &mut Criterion) {
             Err(e) => unreachable!("bench policy {name}: {e}"),
         };
         let expected = analyze(&policy, &options);
-        let forged = expected.result(Threat::ForgedService).map(|r| r.verdict);
+        let forged = expected.result(Threat::ForgedService).verdict;
         group.bench_function(*name, |b| {
             b.iter(|| {
                 let a = analyze(black_box(&policy), black_box(&options));
                 assert_eq!(a.threats.len(), 5);
-                assert_eq!(a.result(Threat::ForgedService).map(|r| r.verdict), forged);
+                assert_eq!(a.result(Threat::ForgedService).verdict, forged);
             })
         });
     }
@@ -61,7 +61,7 @@ fn bench(c: &mut Criterion) {
         let p = TrustPolicy::from_json(text).ok();
         let got = p
             .map(|p| analyze(&p, &options))
-            .and_then(|a| a.result(t).map(|r| r.verdict));
+            .map(|a| a.result(t).verdict);
         assert_eq!(got, Some(v), "{name}");
     };
     check(0, Threat::ForgedService, Verdict::Exposed);

@@ -2,34 +2,19 @@
 //! policy found, in the contract's JSON or as text.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use trustsim_evaluator::analysis::branches;
 use trustsim_evaluator::analysis::owner_from;
-use trustsim_evaluator::sources::terraform_config;
 use trustsim_evaluator::sources::{self, InputKind};
 use trustsim_evaluator::{analyze, Analysis, AnalysisOptions, TrustPolicy, Verdict};
 
-use trustsim_evaluator::limits::{
-    thousands, MAX_FILE_BYTES, MAX_POLICY_FILE_BYTES, MAX_TEMPLATE_BYTES,
-};
-
-use crate::eval_cmd::{input_error, place_error};
 use crate::exit::Exit;
-use crate::input::read_text;
 use crate::Io;
 
-fn too_large(path: &Path, size: usize, max: usize, what: &str, help: &str) -> String {
-    format!(
-        "{}: (document root): the file is {} bytes, more than trustsim reads for {what} (at most {})\n  help: {help}",
-        path.display(),
-        thousands(size),
-        thousands(max)
-    )
-}
 use crate::config::Config;
 use crate::Format;
 
@@ -162,45 +147,11 @@ pub(crate) struct Role {
     pub(crate) template_fixes: Vec<Option<String>>,
 }
 
-/// The roles of the Terraform modules among the inputs: the `.tf`, `.tf.json` and `.tfvars`
-/// files of each directory are one module.
-fn terraform_modules(
-    paths: &[PathBuf],
-    deployment: &sources::Deployment,
-    jobs: &mut Vec<sources::Role>,
-    errors: &mut Vec<String>,
-    notes: &mut Vec<String>,
-) {
-    let mut modules: std::collections::BTreeMap<PathBuf, Vec<(PathBuf, String)>> =
-        std::collections::BTreeMap::new();
-    for path in paths
-        .iter()
-        .filter(|p| terraform_config::is_terraform_file(p))
-    {
-        match read_text(path, MAX_TEMPLATE_BYTES, "a Terraform file") {
-            Ok(text) => modules
-                .entry(path.parent().map(Path::to_path_buf).unwrap_or_default())
-                .or_default()
-                .push((path.clone(), text)),
-            Err(e) => errors.push(e),
-        }
-    }
-    for (dir, files) in modules {
-        let found = terraform_config::module_roles(&dir, &files, deployment);
-        errors.extend(found.errors.iter().map(ToString::to_string));
-        notes.extend(found.notes);
-        jobs.extend(found.roles);
-    }
-}
-
 /// How a run reads its inputs and analyses their roles, from the flags and the config file.
 pub(crate) struct Settings {
-    /// `--input-kind`: every input read as this kind.
-    pub(crate) input_kind: Option<Kind>,
-    /// `--allow-empty`.
-    pub(crate) allow_empty: bool,
-    /// The owner, partition and parameter values the inputs are resolved with.
-    pub(crate) deployment: sources::Deployment,
+    /// How the inputs are read: `--input-kind`, `--allow-empty`, `--skip-other-files`, and the
+    /// owner, partition and parameter values they are resolved with.
+    pub(crate) scan: sources::ScanOptions,
     /// The owner's account and zone of trust.
     pub(crate) options: AnalysisOptions,
     /// Analyses of trust policies already seen in this run.
@@ -241,131 +192,6 @@ impl AnalysisCache {
     }
 }
 
-/// The roles of one input file that is not Terraform configuration, with its notes (a file in
-/// a directory that is no input kind is skipped with a note; a file the user named is an
-/// error). Sizes are checked before any tree is built.
-pub(crate) fn file_roles(
-    path: &Path,
-    text: String,
-    named: bool,
-    settings: &Settings,
-) -> Result<(Vec<Job>, Vec<String>), String> {
-    let json = text.trim_start().starts_with(['{', '[']);
-    if !json && text.len() > MAX_TEMPLATE_BYTES {
-        return Err(too_large(path, text.len(), MAX_TEMPLATE_BYTES, "a CloudFormation template (YAML)", "CloudFormation itself takes templates of at most 1 MB (AWS CloudFormation User Guide, \"CloudFormation quotas\"); split the template"));
-    }
-    // Sizes before trees: past a template's size only a plan or an export can be this large,
-    // and both say so in their first key; anything else is refused before it is parsed.
-    let given = settings.input_kind.map(Kind::input);
-    let large_kind = match given {
-        Some(k) => matches!(k, InputKind::Terraform | InputKind::AccountExport),
-        None => sources::large_input_kind(&text).is_some(),
-    };
-    if text.len() > MAX_TEMPLATE_BYTES && !large_kind {
-        return Err(too_large(path, text.len(), MAX_TEMPLATE_BYTES, "a trust policy or a CloudFormation template", "only a Terraform plan (its first key `format_version`) or an account export (`UserDetailList`, `RoleDetailList`, ...) is read past this size; check that this is the right file"));
-    }
-    // An export is read without building what its reader does not use (an organization's
-    // export is hundreds of megabytes): chosen with --input-kind, or told by its first key.
-    let export = match given {
-        Some(k) => k == InputKind::AccountExport,
-        None => sources::large_input_kind(&text) == Some(InputKind::AccountExport),
-    };
-    // A JSON export's roles are checked now and read when analysed (see `Job`).
-    let outlined = export && text.trim_start().starts_with('{');
-    let value = if export {
-        sources::read_export_outline(&text, path)
-    } else {
-        sources::read_value(&text, path)
-    }
-    .map_err(|e| input_error(path, &e))?;
-    let Some(kind) = given.or_else(|| sources::detect(&value)) else {
-        let what = "not a trust policy, CloudFormation template, Terraform plan or account export";
-        if named {
-            return Err(format!("{}: {what}\n  help: a trust policy has `Statement`; a template `Resources`; a plan `format_version`; an export `RoleDetailList` (or give --input-kind)", path.display()));
-        }
-        return Ok((
-            Vec::new(),
-            vec![format!("{}: skipped: {what}", path.display())],
-        ));
-    };
-    let limit = match kind {
-        InputKind::Policy => Some((MAX_POLICY_FILE_BYTES, "a trust policy", "IAM takes a role trust policy of at most 8,192 characters (IAM User Guide, \"IAM and AWS STS quotas\"); check that this is the right file")),
-        InputKind::CloudFormation => Some((MAX_TEMPLATE_BYTES, "a CloudFormation template", "CloudFormation itself takes templates of at most 1 MB (AWS CloudFormation User Guide, \"CloudFormation quotas\"); split the template")),
-        _ => None,
-    };
-    if let Some((max, what, help)) = limit {
-        if text.len() > max {
-            return Err(too_large(path, text.len(), max, what, help));
-        }
-    }
-    if outlined && kind == InputKind::AccountExport {
-        let roles = sources::ExportRoles::from_outline(value, text, path)
-            .map_err(|e| input_error(path, &e))?;
-        if roles.is_empty() && named && !settings.allow_empty {
-            return Err(no_roles(path, kind));
-        }
-        let roles = std::sync::Arc::new(roles);
-        let jobs = (0..roles.len())
-            .map(|i| Job::Export(roles.clone(), i))
-            .collect();
-        return Ok((jobs, Vec::new()));
-    }
-    let found = if kind == InputKind::AccountExport {
-        sources::export_roles(value, &text, path)
-    } else {
-        sources::roles_for(kind, &value, &text, path, &settings.deployment)
-    }
-    .map_err(|e| input_error(path, &e))?;
-    if found.is_empty() && named && !settings.allow_empty {
-        return Err(no_roles(path, kind));
-    }
-    let mut notes = Vec::new();
-    let mut roles = Vec::new();
-    for role in found {
-        if role.document.is_null() {
-            notes.push(format!("{}: {}", role.source, role.notes.join("; ")));
-        } else {
-            roles.push(Job::Role(Box::new(role)));
-        }
-    }
-    Ok((roles, notes))
-}
-
-/// The error for a file the user named that holds no role of its kind.
-fn no_roles(path: &Path, kind: InputKind) -> String {
-    let why = match kind {
-        InputKind::CloudFormation => {
-            "a CloudFormation template with no `AWS::IAM::Role` or `AWS::Serverless::Function`"
-        }
-        InputKind::Terraform => "a Terraform plan with no `aws_iam_role`",
-        InputKind::AccountExport => "an account export whose `RoleDetailList` is empty",
-        InputKind::Policy => "a trust policy",
-    };
-    format!(
-            "{}: holds no IAM role: {why}\n  help: name the files that define roles, or a directory (where a file without roles is a note); give --allow-empty when that is expected",
-            path.display(),
-        )
-}
-
-/// A role to analyse: read already, or the role at an index of an account export, read when
-/// its turn comes (an organization's export is held as its text, not as a tree of every role).
-pub(crate) enum Job {
-    Role(Box<sources::Role>),
-    Export(std::sync::Arc<sources::ExportRoles>, usize),
-}
-
-impl Job {
-    /// The role, or the error that names where its entry is wrong.
-    pub(crate) fn role(self) -> Result<sources::Role, String> {
-        match self {
-            Job::Role(role) => Ok(*role),
-            Job::Export(export, i) => export
-                .role(i)
-                .map_err(|e| crate::eval_cmd::place_error(export.file(), &e)),
-        }
-    }
-}
-
 /// One role analysed: every deployable policy of it, the worst verdict per threat, and each
 /// fix carried into the template or module it comes from when that can be done.
 pub(crate) fn analyse(role: sources::Role, settings: &Settings) -> Result<Role, String> {
@@ -381,7 +207,7 @@ pub(crate) fn analyse(role: sources::Role, settings: &Settings) -> Result<Role, 
             .or_else(|| settings.options.partition.clone()),
         ..settings.options.clone()
     };
-    let deployment = &settings.deployment;
+    let deployment = &settings.scan.deployment;
     // One policy, or one per deployable combination of the template's conditions.
     let variants: Vec<(&[(String, bool)], &Value)> = if role.branches.is_empty() {
         vec![(&[], &role.document)]
@@ -408,7 +234,7 @@ pub(crate) fn analyse(role: sources::Role, settings: &Settings) -> Result<Role, 
                 if !label.is_empty() {
                     place = format!("{place} ({label})");
                 }
-                return Err(place_error(&place, &e));
+                return Err(sources::place_error(&place, &e));
             }
         }
     }
@@ -631,63 +457,16 @@ pub fn run(args: &AnalyzeArgs, io: &mut Io<'_>) -> Exit {
             return Exit::Invalid;
         }
     }
-    let mut inputs = crate::walk::Inputs::default();
-    for p in &args.paths {
-        if p.as_os_str() == "-" || p.symlink_metadata().is_ok() {
-            inputs.add(p, !args.skip_other_files);
-            continue;
-        }
-        // Not a path: a glob pattern (`templates/**/*.yaml`), expanded with the glob crate.
-        let text = p.display().to_string();
-        if !text.contains(['*', '?', '[']) {
-            inputs
-                .errors
-                .push(format!("{text}: no such file or directory"));
-            continue;
-        }
-        match glob::glob(&text) {
-            Ok(matches) => {
-                let mut found = false;
-                for m in matches {
-                    match m {
-                        Ok(path) => {
-                            found = true;
-                            inputs.add(&path, false);
-                        }
-                        Err(e) => inputs.errors.push(format!("{text}: {e}")),
-                    }
-                }
-                if !found {
-                    inputs
-                        .errors
-                        .push(format!("{text}: the pattern matches no file"));
-                }
-            }
-            Err(e) => inputs
-                .errors
-                .push(format!("{text}: not a valid pattern: {e}")),
-        }
-    }
-    let crate::walk::Inputs {
-        files: inputs_found,
-        mut notes,
-        mut errors,
-        other_files,
-        ..
-    } = inputs;
-    let named: std::collections::HashSet<PathBuf> = inputs_found
-        .iter()
-        .filter(|i| i.named)
-        .map(|i| i.path.clone())
-        .collect();
-    let paths: Vec<PathBuf> = inputs_found.into_iter().map(|i| i.path).collect();
     let settings = Settings {
-        input_kind: args.input_kind,
-        allow_empty: args.allow_empty,
-        deployment: sources::Deployment {
-            owner: account.clone(),
-            partition: partition.clone(),
-            parameters,
+        scan: sources::ScanOptions {
+            input_kind: args.input_kind.map(Kind::input),
+            allow_empty: args.allow_empty,
+            skip_other_files: args.skip_other_files,
+            deployment: sources::Deployment {
+                owner: account.clone(),
+                partition: partition.clone(),
+                parameters,
+            },
         },
         options: AnalysisOptions {
             account: account.clone(),
@@ -697,54 +476,12 @@ pub fn run(args: &AnalyzeArgs, io: &mut Io<'_>) -> Exit {
         },
         cache: AnalysisCache::default(),
     };
-    let mut module_roles: Vec<sources::Role> = Vec::new();
-    terraform_modules(
-        &paths,
-        &settings.deployment,
-        &mut module_roles,
-        &mut errors,
-        &mut notes,
-    );
-    let mut jobs: Vec<Job> = module_roles
-        .into_iter()
-        .map(|r| Job::Role(Box::new(r)))
-        .collect();
-    for path in paths
-        .iter()
-        .filter(|p| !terraform_config::is_terraform_file(p))
-    {
-        let text = match read_text(path, MAX_FILE_BYTES, "any input") {
-            Ok(t) => t,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        let named = named.contains(path);
-        match file_roles(path, text, named, &settings) {
-            Ok((found, skipped)) => {
-                notes.extend(skipped);
-                jobs.extend(found);
-            }
-            Err(e) => errors.push(e),
-        }
-    }
-    // Nothing to analyse is a failed gate, not a pass, unless the caller says it is fine.
-    if jobs.is_empty() && errors.is_empty() && !args.allow_empty {
-        let skipped = if other_files > 0 {
-            format!(" ({other_files} other file(s) were not read: only `.json`, `.yaml`, `.yml`, `.template`, `.tf`, `.tf.json` and `.tfvars` are)")
-        } else {
-            String::new()
-        };
-        errors.push(format!(
-            "no roles found in {}{skipped}\n  help: check the paths; give --allow-empty when an input without roles is expected",
-            args.paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
+    let sources::ScanReport {
+        roles: jobs,
+        notes,
+        mut errors,
+        ..
+    } = sources::scan(&args.paths, &settings.scan);
     // A progress bar on a terminal for large scans (standard error only).
     let bar = (io.progress && jobs.len() >= 100).then(|| {
         let bar = indicatif::ProgressBar::new(u64::try_from(jobs.len()).unwrap_or(u64::MAX));
@@ -795,7 +532,7 @@ pub fn run(args: &AnalyzeArgs, io: &mut Io<'_>) -> Exit {
     const CHUNK: usize = 512;
     let mut pending = jobs.into_iter();
     loop {
-        let chunk: Vec<Job> = pending.by_ref().take(CHUNK).collect();
+        let chunk: Vec<sources::FoundRole> = pending.by_ref().take(CHUNK).collect();
         if chunk.is_empty() {
             break;
         }
@@ -805,7 +542,7 @@ pub fn run(args: &AnalyzeArgs, io: &mut Io<'_>) -> Exit {
                 if let Some(b) = &bar {
                     b.inc(1);
                 }
-                job.role().and_then(|role| analyse(role, &settings))
+                job.read().and_then(|role| analyse(role, &settings))
             })
             .collect();
         for a in analysed {
@@ -1283,7 +1020,7 @@ mod tests {
     /// (and the account export, which has many roles and an error-free summary).
     #[test]
     fn streamed_report_is_the_whole_report() -> Result<(), String> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
         let mut files: Vec<PathBuf> = Vec::new();
         for dir in [root.clone(), root.join("account-export")] {
             for e in std::fs::read_dir(&dir).map_err(|e| e.to_string())? {
@@ -1295,9 +1032,10 @@ mod tests {
         }
         files.sort();
         let settings = Settings {
-            input_kind: None,
-            allow_empty: true,
-            deployment: sources::Deployment::default(),
+            scan: sources::ScanOptions {
+                allow_empty: true,
+                ..Default::default()
+            },
             options: AnalysisOptions::default(),
             cache: AnalysisCache::default(),
         };
@@ -1305,16 +1043,14 @@ mod tests {
         let mut errors = Vec::new();
         for p in &files {
             let text = std::fs::read_to_string(p).map_err(|e| e.to_string())?;
-            match file_roles(p, text, false, &settings) {
-                Ok((found, _)) => {
-                    for r in found {
-                        match r.role().and_then(|r| analyse(r, &settings)) {
-                            Ok(r) => roles.push(r),
-                            Err(e) => errors.push(e),
-                        }
-                    }
+            let mut report = sources::ScanReport::default();
+            sources::scan_text(p, text, false, &settings.scan, &mut report);
+            errors.extend(report.errors);
+            for r in report.roles {
+                match r.read().and_then(|r| analyse(r, &settings)) {
+                    Ok(r) => roles.push(r),
+                    Err(e) => errors.push(e),
                 }
-                Err(e) => errors.push(e),
             }
         }
         assert!(roles.len() > 10, "{} roles", roles.len());

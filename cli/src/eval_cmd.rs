@@ -15,8 +15,8 @@ use trustsim_evaluator::limits::{
 
 use crate::context_arg::{self, ContextArg};
 use crate::exit::Exit;
-use crate::input::read_text;
 use crate::{human, Format, Io};
+use trustsim_evaluator::sources::read_text;
 
 /// Arguments of `trustsim eval`.
 #[derive(Args, Debug)]
@@ -59,18 +59,7 @@ fn fail(err: &mut dyn Write, msg: &str) -> Exit {
 
 /// Reports an input error with its file and JSON Pointer.
 pub fn input_error(file: &Path, e: &PolicyError) -> String {
-    place_error(&file.display().to_string(), e)
-}
-
-/// Reports an input error at a place (a file, or a role inside one), with its JSON Pointer and
-/// what would be right.
-pub fn place_error(place: &str, e: &PolicyError) -> String {
-    let mut s = format!("{place}: {}: {}", e.pointer, e.message);
-    if let Some(h) = &e.help {
-        s.push_str("\n  help: ");
-        s.push_str(h);
-    }
-    s
+    trustsim_evaluator::sources::place_error(&file.display().to_string(), e)
 }
 
 /// Runs the command.

@@ -12,11 +12,9 @@ mod diff;
 mod eval_cmd;
 pub mod exit;
 mod human;
-mod input;
 pub mod render;
 mod sarif;
 mod triage;
-mod walk;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

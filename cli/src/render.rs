@@ -1,7 +1,7 @@
 //! One input, held in memory, read and analysed as `trustsim analyze FILE` reads and analyses
 //! it, and rendered in every output format: the contract's JSON report, SARIF and the human
 //! text. The fuzz target `render` (`fuzz/props/render.rs`) checks these renderings against each
-//! other; the command itself goes through the same functions (`analyze_cmd::file_roles`,
+//! other; the command itself goes through the same functions (`sources::scan_text`,
 //! `analyze_cmd::analyse`, `triage::triage`, the renderers).
 
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use trustsim_evaluator::analysis::owner_from;
 use trustsim_evaluator::sources::{self, terraform_config};
 use trustsim_evaluator::{AnalysisOptions, Verdict};
 
-use crate::analyze_cmd::{analyse, file_roles, AnalysisCache, Job, Settings};
+use crate::analyze_cmd::{analyse, AnalysisCache, Settings};
 use crate::config::Config;
 
 /// Every rendering of one run.
@@ -79,44 +79,50 @@ fn analysed(
 ) -> (Vec<crate::analyze_cmd::Role>, Vec<String>, Vec<String>) {
     let path: PathBuf = root.join(name);
     let settings = Settings {
-        input_kind: None,
-        allow_empty: false,
-        deployment: sources::Deployment {
-            owner: options.account.clone(),
-            partition: options.partition.clone(),
+        scan: sources::ScanOptions {
+            deployment: sources::Deployment {
+                owner: options.account.clone(),
+                partition: options.partition.clone(),
+                ..Default::default()
+            },
             ..Default::default()
         },
         options: options.clone(),
         cache: AnalysisCache::default(),
     };
-    let mut errors = Vec::new();
-    let mut notes = Vec::new();
-    let mut jobs = Vec::new();
+    let mut report = sources::ScanReport::default();
     if terraform_config::is_terraform_file(&path) {
         let found = terraform_config::module_roles(
             root,
             &[(path.clone(), text.to_owned())],
-            &settings.deployment,
+            &settings.scan.deployment,
         );
-        errors.extend(found.errors.iter().map(ToString::to_string));
-        notes.extend(found.notes);
-        jobs.extend(found.roles.into_iter().map(|r| Job::Role(Box::new(r))));
+        report
+            .errors
+            .extend(found.errors.iter().map(ToString::to_string));
+        report.notes.extend(found.notes);
+        report.roles.extend(
+            found
+                .roles
+                .into_iter()
+                .map(|r| sources::FoundRole::Role(Box::new(r))),
+        );
     } else {
-        match file_roles(&path, text.to_owned(), true, &settings) {
-            Ok((found, skipped)) => {
-                jobs.extend(found);
-                notes.extend(skipped);
-            }
-            Err(e) => errors.push(e),
-        }
+        sources::scan_text(&path, text.to_owned(), true, &settings.scan, &mut report);
     }
+    let sources::ScanReport {
+        roles: jobs,
+        mut errors,
+        notes,
+        ..
+    } = report;
     // As `analyze` does: nothing to analyse is an error.
     if jobs.is_empty() && errors.is_empty() {
         errors.push(format!("no roles found in {}", path.display()));
     }
     let mut roles = Vec::new();
     for job in jobs {
-        match job.role().and_then(|r| analyse(r, &settings)) {
+        match job.read().and_then(|r| analyse(r, &settings)) {
             Ok(r) => roles.push(r),
             Err(e) => errors.push(e),
         }

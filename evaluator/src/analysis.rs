@@ -57,6 +57,52 @@ impl Verdict {
     }
 }
 
+/// The name of [`Verdict::name`] (`not-applicable`), as the command line writes it.
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The result of a threat an `Analysis` has none for: inconclusive, not analysed.
+fn not_analysed(threat: Threat) -> &'static ThreatResult {
+    /// One result per threat, by name, so that the lookup needs no index.
+    struct NotAnalysed {
+        public: ThreatResult,
+        forged_service: ThreatResult,
+        confused_deputy: ThreatResult,
+        federated: ThreatResult,
+        account_wide: ThreatResult,
+    }
+    fn result(threat: Threat) -> ThreatResult {
+        ThreatResult {
+            threat,
+            verdict: Verdict::Inconclusive,
+            statements: Vec::new(),
+            explanation: format!("{} was not analysed", threat.name()),
+            witness: None,
+            residual: None,
+            fix: None,
+            exact: false,
+            informational: None,
+        }
+    }
+    static RESULTS: std::sync::LazyLock<NotAnalysed> = std::sync::LazyLock::new(|| NotAnalysed {
+        public: result(Threat::Public),
+        forged_service: result(Threat::ForgedService),
+        confused_deputy: result(Threat::ConfusedDeputy),
+        federated: result(Threat::Federated),
+        account_wide: result(Threat::AccountWide),
+    });
+    match threat {
+        Threat::Public => &RESULTS.public,
+        Threat::ForgedService => &RESULTS.forged_service,
+        Threat::ConfusedDeputy => &RESULTS.confused_deputy,
+        Threat::Federated => &RESULTS.federated,
+        Threat::AccountWide => &RESULTS.account_wide,
+    }
+}
+
 /// Options for [`analyze`].
 #[derive(Clone, Debug, Default)]
 pub struct AnalysisOptions {
@@ -124,15 +170,38 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// The result for a threat.
-    pub fn result(&self, threat: Threat) -> Option<&ThreatResult> {
-        self.threats.iter().find(|t| t.threat == threat)
+    /// The result for a threat. [`analyze`] gives one for every threat; an `Analysis` put
+    /// together by hand that lacks one answers `inconclusive` ("not analysed"), never a proof.
+    ///
+    /// ```
+    /// use trustsim_evaluator::{analyze, AnalysisOptions, Threat, TrustPolicy, Verdict};
+    /// let policy = TrustPolicy::from_json(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    ///   "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#).unwrap();
+    /// let analysis = analyze(&policy, &AnalysisOptions::default());
+    /// assert_eq!(analysis.result(Threat::ForgedService).verdict, Verdict::Exposed);
+    /// assert_eq!(analysis.result(Threat::Public).verdict.to_string(), "not-applicable");
+    /// ```
+    pub fn result(&self, threat: Threat) -> &ThreatResult {
+        self.threats
+            .iter()
+            .find(|t| t.threat == threat)
+            .unwrap_or_else(|| not_analysed(threat))
+    }
+
+    /// Whether the analysis has a result of its own for every threat (an [`analyze`] result
+    /// always has).
+    pub fn is_complete(&self) -> bool {
+        Threat::ALL
+            .iter()
+            .all(|t| self.threats.iter().any(|r| r.threat == *t))
     }
 
     /// Is the role exposed (or partly exposed) to this threat?
     pub fn is_exposed_to(&self, threat: Threat) -> bool {
-        self.result(threat)
-            .is_some_and(|r| matches!(r.verdict, Verdict::Exposed | Verdict::Partial))
+        matches!(
+            self.result(threat).verdict,
+            Verdict::Exposed | Verdict::Partial
+        )
     }
 
     /// The witnesses of every threat that is not restricted: who can assume the role, as

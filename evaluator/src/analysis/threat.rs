@@ -33,6 +33,13 @@ pub enum Threat {
     AccountWide,
 }
 
+/// The stable name of [`Threat::name`] (`forged-service`), as the command line writes it.
+impl std::fmt::Display for Threat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// The words of a threat's SARIF rule.
 #[derive(Clone, Copy, Debug)]
 pub struct RuleText {

@@ -154,6 +154,17 @@ pub struct ExportRoles {
     lines: BTreeMap<String, usize>,
 }
 
+/// The file and the number of roles, not the text (an organization's export is hundreds of
+/// megabytes).
+impl std::fmt::Debug for ExportRoles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportRoles")
+            .field("file", &self.file())
+            .field("roles", &self.len())
+            .finish()
+    }
+}
+
 impl ExportRoles {
     /// Checks the export `text` of the file `path` and finds its roles.
     pub fn read(text: String, path: &Path) -> Result<ExportRoles, PolicyError> {

@@ -17,6 +17,10 @@ mod account_export;
 pub use account_export::ExportRoles;
 mod cloudformation;
 mod lines;
+mod scan;
+pub use scan::{
+    place_error, read_text, scan, scan_text, text_of, FoundRole, ScanOptions, ScanReport,
+};
 pub mod template_fix;
 pub mod terraform_config;
 mod terraform_plan;

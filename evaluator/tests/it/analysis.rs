@@ -47,10 +47,7 @@ fn opts() -> AnalysisOptions {
 fn verdict(v: Value, threat: Threat) -> Verdict {
     let p = policy(v);
     let a = analyze(&p, &opts());
-    let r = match a.result(threat) {
-        Some(r) => r.clone(),
-        None => panic!("no result for {threat:?}"),
-    };
+    let r = a.result(threat).clone();
     assert_eq!(a.threats.len(), 5, "every threat is reported");
     match r.verdict {
         Verdict::Exposed | Verdict::Partial => {
@@ -106,8 +103,7 @@ fn seed_eventbridge_without_source_account_is_exposed() {
         Err(e) => panic!("{e}"),
     };
     let a = analyze(&p, &opts());
-    let r = a.result(Threat::ForgedService).cloned();
-    let r = r.unwrap_or_else(|| panic!("missing"));
+    let r = a.result(Threat::ForgedService).clone();
     assert_eq!(r.verdict, Verdict::Exposed);
     assert!(
         r.explanation.contains("events.amazonaws.com"),
@@ -172,8 +168,7 @@ fn trap_if_exists_passes_when_the_service_omits_the_key() {
     assert_eq!(verdict(v.clone(), Threat::ForgedService), Verdict::Partial);
     let r = analyze(&policy(v), &opts())
         .result(Threat::ForgedService)
-        .cloned()
-        .unwrap_or_else(|| panic!());
+        .clone();
     assert!(
         r.residual
             .as_deref()
@@ -219,8 +214,7 @@ fn trap_prefix_pattern_on_the_account_is_partial() {
     assert_eq!(verdict(v.clone(), Threat::ForgedService), Verdict::Partial);
     let r = analyze(&policy(v), &opts())
         .result(Threat::ForgedService)
-        .cloned()
-        .unwrap_or_else(|| panic!());
+        .clone();
     let residual = r.residual.unwrap_or_default();
     assert!(residual.contains("1111*"), "{residual}");
 }
@@ -290,8 +284,7 @@ fn statement_trusting_a_service_and_an_account_is_split_by_the_fix() {
     assert_eq!(verdict(v.clone(), Threat::ForgedService), Verdict::Exposed);
     let r = analyze(&policy(v), &opts())
         .result(Threat::ForgedService)
-        .cloned()
-        .unwrap_or_else(|| panic!());
+        .clone();
     let fix = r.fix.unwrap_or_else(|| panic!("no fix"));
     let statements = fix["Statement"].as_array().cloned().unwrap_or_default();
     assert_eq!(statements.len(), 2, "{fix}");
@@ -372,10 +365,8 @@ fn the_owners_own_account_is_not_a_third_party() {
     );
     let unknown_owner = analyze(&policy(v), &AnalysisOptions::default());
     assert_eq!(
-        unknown_owner
-            .result(Threat::ConfusedDeputy)
-            .map(|r| r.verdict),
-        Some(Verdict::Exposed)
+        unknown_owner.result(Threat::ConfusedDeputy).verdict,
+        Verdict::Exposed
     );
     assert!(unknown_owner
         .notes
@@ -666,8 +657,7 @@ fn services_that_take_passed_roles_cannot_be_forged_from_another_account() {
     );
     let r = analyze(&policy(v), &opts())
         .result(Threat::ForgedService)
-        .cloned()
-        .unwrap_or_else(|| panic!());
+        .clone();
     assert!(r.explanation.contains("iam:PassRole"), "{}", r.explanation);
     // A policy that also trusts EventBridge is still judged on EventBridge.
     let both = doc(
@@ -682,7 +672,8 @@ fn witnesses_tell_the_attack_and_are_valid_requests() {
     let a = analyze(&p, &opts());
     let w = a
         .result(Threat::ForgedService)
-        .and_then(|r| r.witness.clone())
+        .witness
+        .clone()
         .unwrap_or_else(|| panic!("no witness"));
     let json = w.to_json();
     assert_eq!(
@@ -793,9 +784,7 @@ fn soundness_regressions_found_in_review() {
     );
     // A public fix is proven by the threat no longer applying.
     let p = policy(star(Value::Null));
-    assert!(analyze(&p, &opts())
-        .result(Threat::Public)
-        .is_some_and(|r| r.fix.is_some()));
+    assert!(analyze(&p, &opts()).result(Threat::Public).fix.is_some());
 }
 
 #[test]
@@ -811,4 +800,48 @@ fn variables_on_caller_keys_are_flagged_inexact() {
         r.verdict,
         r.exact
     );
+}
+
+#[test]
+fn every_threat_has_a_result_and_a_missing_one_is_inconclusive_not_a_proof() {
+    let policy =
+        TrustPolicy::from_json(include_str!("../../../examples/eventbridge-role.json")).unwrap();
+    let mut a = analyze(&policy, &AnalysisOptions::default());
+    assert!(a.is_complete());
+    for t in Threat::ALL {
+        assert_eq!(a.result(t).threat, t);
+    }
+    // An analysis put together by hand, without the forged-service result.
+    a.threats.retain(|r| r.threat != Threat::ForgedService);
+    assert!(!a.is_complete());
+    let missing = a.result(Threat::ForgedService);
+    assert_eq!(missing.verdict, Verdict::Inconclusive);
+    assert!(!missing.exact);
+    assert_eq!(missing.explanation, "forged-service was not analysed");
+    assert!(!a.is_exposed_to(Threat::ForgedService));
+}
+
+#[test]
+fn threats_and_verdicts_display_as_the_command_line_writes_them() {
+    let names: Vec<String> = Threat::ALL.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        names,
+        [
+            "public",
+            "forged-service",
+            "confused-deputy",
+            "federated",
+            "account-wide"
+        ]
+    );
+    for v in [
+        Verdict::NotApplicable,
+        Verdict::Restricted,
+        Verdict::Inconclusive,
+        Verdict::Partial,
+        Verdict::Exposed,
+    ] {
+        assert_eq!(v.to_string(), v.name());
+    }
+    assert_eq!(Verdict::NotApplicable.to_string(), "not-applicable");
 }

@@ -33,7 +33,7 @@ fn every_service_row_gives_its_verdict() {
             "Principal": {"Service": s.principal}, "Action": "sts:AssumeRole"}]});
         let p = TrustPolicy::from_value(&doc).unwrap();
         let a = analyze(&p, &options());
-        let r = a.result(Threat::ForgedService).unwrap();
+        let r = a.result(Threat::ForgedService);
         match s.class {
             services::Class::PassRole => {
                 assert_eq!(
@@ -71,7 +71,7 @@ fn every_service_row_gives_its_verdict() {
     let doc = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"Service": "made-up.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
     let a = analyze(&TrustPolicy::from_value(&doc).unwrap(), &options());
-    let r = a.result(Threat::ForgedService).unwrap();
+    let r = a.result(Threat::ForgedService);
     assert_eq!(r.verdict, Verdict::Exposed);
     assert!(
         r.explanation.contains("not in trustsim's service table"),
@@ -107,7 +107,7 @@ fn every_provider_row_gives_its_verdict() {
             panic!("{issuer}: the policy does not parse");
         };
         let a = analyze(&p, &options());
-        let r = a.result(Threat::Federated).unwrap();
+        let r = a.result(Threat::Federated);
         match row.class {
             providers::Class::Public => {
                 assert_eq!(r.verdict, Verdict::Exposed, "{issuer}: {}", r.explanation);

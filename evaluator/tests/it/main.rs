@@ -18,6 +18,7 @@ mod limits;
 mod policy_folder;
 mod provenance_rows;
 mod rules;
+mod scan;
 mod soundness_regressions;
 mod soundness_search;
 mod support;

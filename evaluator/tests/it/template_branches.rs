@@ -96,11 +96,7 @@ fn worst(docs: &[&Value]) -> Vec<(Threat, Verdict)> {
     Threat::ALL
         .iter()
         .map(|t| {
-            let v = analyses
-                .iter()
-                .filter_map(|a| a.result(*t).map(|r| r.verdict))
-                .max()
-                .unwrap();
+            let v = analyses.iter().map(|a| a.result(*t).verdict).max().unwrap();
             (*t, v)
         })
         .collect()

@@ -73,7 +73,7 @@ fn patched(template: &Value, role: &str, threat: Threat) -> (String, Value) {
     let r = roles.iter().find(|r| r.name == role).unwrap();
     let policy = TrustPolicy::from_value(&r.document).unwrap();
     let analysis = analyze(&policy, &options());
-    let fix = analysis.result(threat).unwrap().fix.clone().expect("a fix");
+    let fix = analysis.result(threat).fix.clone().expect("a fix");
     let changes = sources::template_fix::cloudformation(
         template,
         true,

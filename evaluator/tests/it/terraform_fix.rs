@@ -118,7 +118,7 @@ fn changes(text: &str, name: &str, threat: Threat) -> Option<Vec<StatementChange
         &TrustPolicy::from_value(&role.document).unwrap(),
         &options(),
     );
-    let result = analysis.result(threat).unwrap();
+    let result = analysis.result(threat);
     assert_eq!(
         result.verdict,
         Verdict::Exposed,

@@ -9,32 +9,32 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use trustsim_evaluator::sources::terraform_config;
+use crate::sources::terraform_config;
 
 /// One file to read.
 #[derive(Debug)]
-pub(crate) struct Input {
-    pub(crate) path: PathBuf,
+pub(super) struct Input {
+    pub(super) path: PathBuf,
     /// Named on the command line (not found by a walk or a glob): a file that holds no role is
     /// then an error, not a note.
-    pub(crate) named: bool,
+    pub(super) named: bool,
 }
 
 /// What the arguments lead to.
 #[derive(Debug, Default)]
-pub(crate) struct Inputs {
-    pub(crate) files: Vec<Input>,
-    pub(crate) notes: Vec<String>,
-    pub(crate) errors: Vec<String>,
+pub(super) struct Inputs {
+    pub(super) files: Vec<Input>,
+    pub(super) notes: Vec<String>,
+    pub(super) errors: Vec<String>,
     /// Files a walk passed over because of their names (`README.md`, `main.py`).
-    pub(crate) other_files: usize,
+    pub(super) other_files: usize,
     /// The real paths already taken, of directories and files.
     seen: HashSet<PathBuf>,
 }
 
 /// Is this the name of a file `analyze` reads: `.json`, `.yaml`, `.yml`, `.template` in any
 /// case, or a Terraform file?
-pub(crate) fn is_input_name(path: &Path) -> bool {
+pub(super) fn is_input_name(path: &Path) -> bool {
     terraform_config::is_terraform_file(path)
         || path.extension().is_some_and(|x| {
             let x = x.to_string_lossy().to_ascii_lowercase();
@@ -64,7 +64,7 @@ fn special(meta: &std::fs::Metadata) -> &'static str {
 
 impl Inputs {
     /// Adds a path: a file named on the command line (`named`) or met in a walk.
-    pub(crate) fn add(&mut self, path: &Path, named: bool) {
+    pub(super) fn add(&mut self, path: &Path, named: bool) {
         if path == Path::new("-") && named {
             self.files.push(Input {
                 path: path.to_path_buf(),

@@ -1,10 +1,10 @@
-//! Reading input files within trustsim's limits (`trustsim_evaluator::limits`), with errors that
+//! Reading input files within trustsim's limits (`crate::limits`), with errors that
 //! name the file, the place and what would be right.
 
 use std::io::Read;
 use std::path::Path;
 
-use trustsim_evaluator::limits::thousands;
+use crate::limits::thousands;
 
 /// Reads a file as UTF-8 text of at most `limit` bytes. Never reads more than `limit + 1` bytes.
 ///
@@ -50,7 +50,7 @@ fn too_large_help(what: &str) -> String {
     match what {
         "a trust policy" => format!(
             "IAM takes a role trust policy of at most {} characters (IAM User Guide, \"IAM and AWS STS quotas\"); check that this is the right file",
-            thousands(trustsim_evaluator::limits::AWS_TRUST_POLICY_CHARS_MAX)
+            thousands(crate::limits::AWS_TRUST_POLICY_CHARS_MAX)
         ),
         "a request" => "a request is a caller, an action and a few context keys; check that this is the right file".to_owned(),
         "a CloudFormation template" => "CloudFormation itself takes templates of at most 1 MB (AWS CloudFormation User Guide, \"CloudFormation quotas\"); split the template or analyse its roles one by one".to_owned(),
