@@ -694,44 +694,97 @@ fn letting_in(policy: &TrustPolicy, statements: &[usize]) -> Vec<String> {
 pub(crate) fn to_json(roles: &[Role], errors: &[String]) -> Value {
     let summary = Summary::of(roles);
     json!({
-        "roles": roles.iter().map(role_json).collect::<Vec<_>>(),
+        "roles": roles.iter().map(RoleReport::of).collect::<Vec<_>>(),
         "errors": errors,
-        "summary": summary.to_json(),
+        "summary": summary,
     })
 }
 
-/// One role's entry in the JSON report's `roles`.
-pub(crate) fn role_json(r: &Role) -> Value {
-    let mut threats = r.analysis.threats_json();
-    if let Some(list) = threats.as_array_mut() {
-        for (k, t) in list.iter_mut().enumerate() {
-            let Some(obj) = t.as_object_mut() else {
-                continue;
-            };
-            let (status, suppressed, informational) = r.status.get(k).map_or(
-                (Value::Null, Value::Null, Value::Null),
-                crate::triage::status_json,
-            );
-            obj.insert("principals".to_owned(), json!(r.principals.get(k)));
-            obj.insert("status".to_owned(), status);
-            obj.insert("suppressed".to_owned(), suppressed);
-            obj.insert(
-                "template_fix".to_owned(),
-                json!(r.template_fixes.get(k).cloned().flatten()),
-            );
-            obj.insert("informational".to_owned(), informational);
+/// One role's entry in the JSON report's `roles` (docs/cli.md, "JSON report").
+#[derive(serde::Serialize)]
+pub(crate) struct RoleReport<'a> {
+    source: &'a str,
+    identity: &'a str,
+    role: &'a str,
+    account: Option<&'a str>,
+    line: Option<usize>,
+    aws_managed: Option<ManagedReport<'a>>,
+    threats: Vec<ThreatReport<'a>>,
+    notes: Vec<&'a String>,
+}
+
+/// Why AWS manages a role's trust policy.
+#[derive(serde::Serialize)]
+struct ManagedReport<'a> {
+    kind: &'a str,
+    why: &'a str,
+    citation: &'a str,
+}
+
+/// One threat of a role: the analysis's result, then what the run made of it.
+#[derive(serde::Serialize)]
+struct ThreatReport<'a> {
+    threat: trustsim_evaluator::Threat,
+    verdict: Verdict,
+    statements: &'a [usize],
+    explanation: &'a str,
+    witness: Option<&'a trustsim_evaluator::Request>,
+    residual: Option<&'a str>,
+    fix: Option<&'a Value>,
+    exact: bool,
+    /// The informational class the run gives the finding (`aws-managed`, ...), or null.
+    informational: Value,
+    principals: Option<&'a Vec<String>>,
+    status: Value,
+    suppressed: Value,
+    template_fix: Option<&'a str>,
+}
+
+impl<'a> RoleReport<'a> {
+    /// The entry of a role.
+    pub(crate) fn of(r: &'a Role) -> Self {
+        let threats = r
+            .analysis
+            .threats
+            .iter()
+            .enumerate()
+            .map(|(k, t)| {
+                let (status, suppressed, informational) = r.status.get(k).map_or(
+                    (Value::Null, Value::Null, Value::Null),
+                    crate::triage::status_json,
+                );
+                ThreatReport {
+                    threat: t.threat,
+                    verdict: t.verdict,
+                    statements: &t.statements,
+                    explanation: &t.explanation,
+                    witness: t.witness.as_ref(),
+                    residual: t.residual.as_deref(),
+                    fix: t.fix.as_ref(),
+                    exact: t.exact,
+                    informational,
+                    principals: r.principals.get(k),
+                    status,
+                    suppressed,
+                    template_fix: r.template_fixes.get(k).and_then(|f| f.as_deref()),
+                }
+            })
+            .collect();
+        RoleReport {
+            source: &r.source,
+            identity: &r.identity,
+            role: &r.name,
+            account: r.account.as_deref(),
+            line: r.line,
+            aws_managed: r.managed.map(|m| ManagedReport {
+                kind: m.kind,
+                why: m.why,
+                citation: m.citation,
+            }),
+            threats,
+            notes: r.notes.iter().chain(&r.analysis.notes).collect(),
         }
     }
-    json!({
-        "source": r.source,
-        "identity": r.identity,
-        "role": r.name,
-        "account": r.account,
-        "line": r.line,
-        "aws_managed": r.managed.map(|m| json!({"kind": m.kind, "why": m.why, "citation": m.citation})),
-        "threats": threats,
-        "notes": r.notes.iter().chain(&r.analysis.notes).collect::<Vec<_>>(),
-    })
 }
 
 /// The JSON report written as its roles are decided, byte for byte what `to_json` gives printed
@@ -753,14 +806,14 @@ impl<W: Write> JsonStream<W> {
             self.out.write_all(b",")?;
         }
         self.roles += 1;
-        serde_json::to_writer(&mut self.out, &role_json(r)).map_err(std::io::Error::from)
+        serde_json::to_writer(&mut self.out, &RoleReport::of(r)).map_err(std::io::Error::from)
     }
 
     pub(crate) fn finish(mut self, errors: &[String], summary: &Summary) -> std::io::Result<W> {
         self.out.write_all(b"],\"errors\":")?;
         serde_json::to_writer(&mut self.out, errors).map_err(std::io::Error::from)?;
         self.out.write_all(b",\"summary\":")?;
-        serde_json::to_writer(&mut self.out, &summary.to_json()).map_err(std::io::Error::from)?;
+        serde_json::to_writer(&mut self.out, summary).map_err(std::io::Error::from)?;
         self.out.write_all(b"}\n")?;
         self.out.flush()?;
         Ok(self.out)
@@ -768,11 +821,14 @@ impl<W: Write> JsonStream<W> {
 }
 
 /// Counts of a run, for the human summary and the JSON `summary`.
-#[derive(Default)]
+#[derive(Default, serde::Serialize)]
 pub(crate) struct Summary {
     pub(crate) roles: usize,
+    #[serde(rename = "roles_with_findings")]
     pub(crate) roles_failing: usize,
+    #[serde(rename = "findings")]
     pub(crate) failing: usize,
+    #[serde(rename = "below_threshold")]
     pub(crate) below: usize,
     pub(crate) informational: usize,
     pub(crate) suppressed: usize,
@@ -797,18 +853,6 @@ impl Summary {
         self.below += count(&|s| *s == Status::Below);
         self.informational += count(&|s| matches!(s, Status::Informational(_)));
         self.suppressed += count(&|s| matches!(s, Status::Suppressed { .. }));
-    }
-
-    /// The JSON report's `summary`.
-    pub(crate) fn to_json(&self) -> Value {
-        json!({
-            "roles": self.roles,
-            "roles_with_findings": self.roles_failing,
-            "findings": self.failing,
-            "below_threshold": self.below,
-            "informational": self.informational,
-            "suppressed": self.suppressed,
-        })
     }
 }
 

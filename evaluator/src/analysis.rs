@@ -19,7 +19,7 @@ mod threat;
 
 pub use threat::{RuleText, Threat};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::eval::{decide, evaluate, Decision};
 use crate::policy::TrustPolicy;
@@ -54,6 +54,13 @@ impl Verdict {
             Verdict::Inconclusive => "inconclusive",
             Verdict::NotApplicable => "not-applicable",
         }
+    }
+}
+
+/// Serialized by its name (`not-applicable`).
+impl serde::Serialize for Verdict {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
     }
 }
 
@@ -131,8 +138,10 @@ impl AnalysisOptions {
     }
 }
 
-/// The answer for one threat.
-#[derive(Clone, Debug)]
+/// The answer for one threat. Serialized as an entry of the `threats` of `trustsim analyze
+/// --format json` (docs/cli.md): the threat and verdict by name, the witness as a request in the
+/// contract's format.
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct ThreatResult {
     /// The threat.
     pub threat: Threat,
@@ -159,7 +168,7 @@ pub struct ThreatResult {
 }
 
 /// The analysis of one trust policy.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Analysis {
     /// The owner account used.
     pub account: Option<String>,
@@ -225,24 +234,7 @@ impl Analysis {
 
     /// The contract's JSON for the `threats` of one role.
     pub fn threats_json(&self) -> Value {
-        Value::Array(
-            self.threats
-                .iter()
-                .map(|t| {
-                    json!({
-                        "threat": t.threat.name(),
-                        "verdict": t.verdict.name(),
-                        "statements": t.statements,
-                        "explanation": t.explanation,
-                        "witness": t.witness.as_ref().map(Request::to_json),
-                        "residual": t.residual,
-                        "fix": t.fix,
-                        "exact": t.exact,
-                        "informational": t.informational,
-                    })
-                })
-                .collect(),
-        )
+        serde_json::to_value(&self.threats).unwrap_or(Value::Null)
     }
 }
 

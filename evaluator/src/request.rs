@@ -90,6 +90,13 @@ pub const ACTIONS: &[&str] = &[
     "sts:SetContext",
 ];
 
+/// Serialized in the contract's request format ([`Request::to_json`]).
+impl serde::Serialize for Request {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&self.to_json(), s)
+    }
+}
+
 /// A simulated request against a role's trust policy.
 #[derive(Clone, Debug)]
 pub struct Request {

@@ -33,6 +33,13 @@ pub enum Threat {
     AccountWide,
 }
 
+/// Serialized by its stable name (`forged-service`).
+impl serde::Serialize for Threat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
 /// The stable name of [`Threat::name`] (`forged-service`), as the command line writes it.
 impl std::fmt::Display for Threat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
