@@ -479,9 +479,11 @@ pub fn run(args: &AnalyzeArgs, io: &mut Io<'_>) -> Exit {
     let sources::ScanReport {
         roles: jobs,
         notes,
-        mut errors,
+        errors: scan_errors,
         ..
     } = sources::scan(&args.paths, &settings.scan);
+    // Every error as it is printed and reported: the message, and the diagnostic's help.
+    let mut errors: Vec<String> = scan_errors.iter().map(|e| sources::error_text(e)).collect();
     // A progress bar on a terminal for large scans (standard error only).
     let bar = (io.progress && jobs.len() >= 100).then(|| {
         let bar = indicatif::ProgressBar::new(u64::try_from(jobs.len()).unwrap_or(u64::MAX));
@@ -542,7 +544,9 @@ pub fn run(args: &AnalyzeArgs, io: &mut Io<'_>) -> Exit {
                 if let Some(b) = &bar {
                     b.inc(1);
                 }
-                job.read().and_then(|role| analyse(role, &settings))
+                job.read()
+                    .map_err(|e| sources::error_text(&e))
+                    .and_then(|role| analyse(role, &settings))
             })
             .collect();
         for a in analysed {
@@ -1089,9 +1093,13 @@ mod tests {
             let text = std::fs::read_to_string(p).map_err(|e| e.to_string())?;
             let mut report = sources::ScanReport::default();
             sources::scan_text(p, text, false, &settings.scan, &mut report);
-            errors.extend(report.errors);
+            errors.extend(report.errors.iter().map(|e| sources::error_text(e)));
             for r in report.roles {
-                match r.read().and_then(|r| analyse(r, &settings)) {
+                match r
+                    .read()
+                    .map_err(|e| sources::error_text(&e))
+                    .and_then(|r| analyse(r, &settings))
+                {
                     Ok(r) => roles.push(r),
                     Err(e) => errors.push(e),
                 }

@@ -16,7 +16,7 @@ use trustsim_evaluator::limits::{
 use crate::context_arg::{self, ContextArg};
 use crate::exit::Exit;
 use crate::{human, Format, Io};
-use trustsim_evaluator::sources::read_text;
+use trustsim_evaluator::sources::{self, read_text};
 
 /// Arguments of `trustsim eval`.
 #[derive(Args, Debug)]
@@ -77,6 +77,7 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> Exit {
         return fail(io.err, "give a trust policy file, or --batch FILE");
     };
     let policy = match read_text(policy_path, MAX_POLICY_FILE_BYTES, "a trust policy")
+        .map_err(|e| sources::error_text(&e))
         .and_then(|t| TrustPolicy::from_json(&t).map_err(|e| input_error(policy_path, &e)))
     {
         Ok(p) => p,
@@ -119,7 +120,8 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> Exit {
 
 fn build_request(args: &EvalArgs) -> Result<Request, String> {
     if let Some(path) = &args.request {
-        let text = read_text(path, MAX_REQUEST_BYTES, "a request")?;
+        let text =
+            read_text(path, MAX_REQUEST_BYTES, "a request").map_err(|e| sources::error_text(&e))?;
         return Request::from_json(&text).map_err(|e| input_error(path, &e));
     }
     let Some(p) = &args.principal else {

@@ -99,7 +99,7 @@ fn analysed(
         );
         report
             .errors
-            .extend(found.errors.iter().map(ToString::to_string));
+            .extend(found.errors.into_iter().map(sources::ScanError::Terraform));
         report.notes.extend(found.notes);
         report.roles.extend(
             found
@@ -112,17 +112,22 @@ fn analysed(
     }
     let sources::ScanReport {
         roles: jobs,
-        mut errors,
+        errors: scan_errors,
         notes,
         ..
     } = report;
+    let mut errors: Vec<String> = scan_errors.iter().map(|e| sources::error_text(e)).collect();
     // As `analyze` does: nothing to analyse is an error.
     if jobs.is_empty() && errors.is_empty() {
         errors.push(format!("no roles found in {}", path.display()));
     }
     let mut roles = Vec::new();
     for job in jobs {
-        match job.read().and_then(|r| analyse(r, &settings)) {
+        match job
+            .read()
+            .map_err(|e| sources::error_text(&e))
+            .and_then(|r| analyse(r, &settings))
+        {
             Ok(r) => roles.push(r),
             Err(e) => errors.push(e),
         }

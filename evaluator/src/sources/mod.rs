@@ -19,7 +19,8 @@ mod cloudformation;
 mod lines;
 mod scan;
 pub use scan::{
-    place_error, read_text, scan, scan_text, text_of, FoundRole, ScanOptions, ScanReport,
+    error_text, place_error, read_text, scan, scan_text, text_of, FoundRole, ScanError,
+    ScanOptions, ScanReport,
 };
 pub mod template_fix;
 pub mod terraform_config;

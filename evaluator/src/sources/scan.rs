@@ -12,9 +12,11 @@
 //! assert_eq!(roles[0].name, "CentralEventBusToInvoiceProcessingEventBusRole");
 //! ```
 
+mod error;
 mod read;
 mod walk;
 
+pub use error::{error_text, ScanError};
 pub use read::{read_text, text_of};
 
 use std::path::{Path, PathBuf};
@@ -49,7 +51,7 @@ pub struct ScanReport {
     pub notes: Vec<String>,
     /// Input errors, each naming its file and the JSON Pointer or line; the other inputs are
     /// still read.
-    pub errors: Vec<String>,
+    pub errors: Vec<ScanError>,
     /// Files a walk passed over because of their names (`README.md`, `main.py`).
     pub other_files: usize,
 }
@@ -67,25 +69,21 @@ pub enum FoundRole {
 
 impl FoundRole {
     /// The role, or the error that names where its entry is wrong.
-    pub fn read(self) -> Result<Role, String> {
+    pub fn read(self) -> Result<Role, ScanError> {
         match self {
             FoundRole::Role(role) => Ok(*role),
-            FoundRole::Export(export, i) => {
-                export.role(i).map_err(|e| place_error(export.file(), &e))
-            }
+            FoundRole::Export(export, i) => export
+                .role(i)
+                .map_err(|e| ScanError::policy(export.file(), &e)),
         }
     }
 }
 
 /// An input error at a place (a file, or a role inside one), with its JSON Pointer and what
-/// would be right: `PLACE: POINTER: message`, then `  help: ...` on a line of its own.
+/// would be right, as the command line prints it: `PLACE: POINTER: message`, then
+/// `  help: ...` on a line of its own.
 pub fn place_error(place: &str, e: &PolicyError) -> String {
-    let mut s = format!("{place}: {}: {}", e.pointer, e.message);
-    if let Some(h) = &e.help {
-        s.push_str("\n  help: ");
-        s.push_str(h);
-    }
-    s
+    error_text(&ScanError::policy(place, e))
 }
 
 /// Every role of `paths`: files, directories (searched recursively for `.json`, `.yaml`,
@@ -127,14 +125,14 @@ pub fn scan<P: AsRef<Path>>(paths: &[P], options: &ScanOptions) -> ScanReport {
         } else {
             String::new()
         };
-        report.errors.push(format!(
-            "no roles found in {}{skipped}\n  help: check the paths; give --allow-empty when an input without roles is expected",
-            paths
+        report.errors.push(ScanError::NoRoles {
+            paths: paths
                 .iter()
                 .map(|p| p.as_ref().display().to_string())
                 .collect::<Vec<_>>()
-                .join(", ")
-        ));
+                .join(", "),
+            skipped,
+        });
     }
     report
 }
@@ -148,9 +146,7 @@ fn add_path(inputs: &mut walk::Inputs, p: &Path, named: bool) {
     // Not a path: a glob pattern (`templates/**/*.yaml`), expanded with the glob crate.
     let text = p.display().to_string();
     if !text.contains(['*', '?', '[']) {
-        inputs
-            .errors
-            .push(format!("{text}: no such file or directory"));
+        inputs.errors.push(ScanError::NoSuchPath { path: text });
         return;
     }
     match glob::glob(&text) {
@@ -162,18 +158,20 @@ fn add_path(inputs: &mut walk::Inputs, p: &Path, named: bool) {
                         found = true;
                         inputs.add(&path, false);
                     }
-                    Err(e) => inputs.errors.push(format!("{text}: {e}")),
+                    Err(e) => inputs.errors.push(ScanError::GlobEntry {
+                        pattern: text.clone(),
+                        reason: e.to_string(),
+                    }),
                 }
             }
             if !found {
-                inputs
-                    .errors
-                    .push(format!("{text}: the pattern matches no file"));
+                inputs.errors.push(ScanError::NoMatch { pattern: text });
             }
         }
-        Err(e) => inputs
-            .errors
-            .push(format!("{text}: not a valid pattern: {e}")),
+        Err(e) => inputs.errors.push(ScanError::BadPattern {
+            pattern: text,
+            reason: e.to_string(),
+        }),
     }
 }
 
@@ -201,7 +199,7 @@ fn terraform_modules(files: &[walk::Input], deployment: &Deployment, report: &mu
         let found = terraform_config::module_roles(&dir, &files, deployment);
         report
             .errors
-            .extend(found.errors.iter().map(ToString::to_string));
+            .extend(found.errors.into_iter().map(ScanError::Terraform));
         report.notes.extend(found.notes);
         report.roles.extend(
             found
@@ -212,13 +210,14 @@ fn terraform_modules(files: &[walk::Input], deployment: &Deployment, report: &mu
     }
 }
 
-fn too_large(path: &Path, size: usize, max: usize, what: &str, help: &str) -> String {
-    format!(
-        "{}: (document root): the file is {} bytes, more than trustsim reads for {what} (at most {})\n  help: {help}",
-        path.display(),
-        thousands(size),
-        thousands(max)
-    )
+fn too_large(path: &Path, size: usize, max: usize, what: &str, help: &str) -> ScanError {
+    ScanError::TooLarge {
+        path: path.display().to_string(),
+        size: thousands(size),
+        max: thousands(max),
+        what: what.to_owned(),
+        help: help.to_owned(),
+    }
 }
 
 /// The roles of one input that is not Terraform configuration, held in memory as `text` and
@@ -241,8 +240,8 @@ pub fn scan_text(
     }
 }
 
-fn input_error(path: &Path, e: &PolicyError) -> String {
-    place_error(&path.display().to_string(), e)
+fn input_error(path: &Path, e: &PolicyError) -> ScanError {
+    ScanError::policy(path.display().to_string(), e)
 }
 
 fn file_roles(
@@ -250,7 +249,7 @@ fn file_roles(
     text: String,
     named: bool,
     options: &ScanOptions,
-) -> Result<(Vec<FoundRole>, Vec<String>), String> {
+) -> Result<(Vec<FoundRole>, Vec<String>), ScanError> {
     let json = text.trim_start().starts_with(['{', '[']);
     if !json && text.len() > MAX_TEMPLATE_BYTES {
         return Err(too_large(path, text.len(), MAX_TEMPLATE_BYTES, "a CloudFormation template (YAML)", "CloudFormation itself takes templates of at most 1 MB (AWS CloudFormation User Guide, \"CloudFormation quotas\"); split the template"));
@@ -282,7 +281,9 @@ fn file_roles(
     let Some(kind) = given.or_else(|| sources::detect(&value)) else {
         let what = "not a trust policy, CloudFormation template, Terraform plan or account export";
         if named {
-            return Err(format!("{}: {what}\n  help: a trust policy has `Statement`; a template `Resources`; a plan `format_version`; an export `RoleDetailList` (or give --input-kind)", path.display()));
+            return Err(ScanError::NoKind {
+                path: path.display().to_string(),
+            });
         }
         return Ok((
             Vec::new(),
@@ -333,7 +334,7 @@ fn file_roles(
 }
 
 /// The error for a file the user named that holds no role of its kind.
-fn no_roles(path: &Path, kind: InputKind) -> String {
+fn no_roles(path: &Path, kind: InputKind) -> ScanError {
     let why = match kind {
         InputKind::CloudFormation => {
             "a CloudFormation template with no `AWS::IAM::Role` or `AWS::Serverless::Function`"
@@ -342,8 +343,8 @@ fn no_roles(path: &Path, kind: InputKind) -> String {
         InputKind::AccountExport => "an account export whose `RoleDetailList` is empty",
         InputKind::Policy => "a trust policy",
     };
-    format!(
-            "{}: holds no IAM role: {why}\n  help: name the files that define roles, or a directory (where a file without roles is a note); give --allow-empty when that is expected",
-            path.display(),
-        )
+    ScanError::NoRole {
+        path: path.display().to_string(),
+        why,
+    }
 }

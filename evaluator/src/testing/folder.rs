@@ -40,11 +40,18 @@ pub fn load_roles(dir: impl AsRef<Path>, owner: Option<&str>) -> Result<Vec<Load
     };
     let report = crate::sources::scan(&[dir.as_ref()], &options);
     if !report.errors.is_empty() {
-        return Err(Failure::new(report.errors.join("\n")));
+        let errors: Vec<String> = report
+            .errors
+            .iter()
+            .map(|e| crate::sources::error_text(e))
+            .collect();
+        return Err(Failure::new(errors.join("\n")));
     }
     let mut out = Vec::new();
     for found in report.roles {
-        let role = found.read().map_err(Failure::new)?;
+        let role = found
+            .read()
+            .map_err(|e| Failure::new(crate::sources::error_text(&e)))?;
         // A template whose conditions are undecided: each deployable policy is a role.
         let variants: Vec<(String, &Value)> = if role.branches.is_empty() {
             vec![(role.name.clone(), &role.document)]

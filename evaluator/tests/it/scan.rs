@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use trustsim_evaluator::sources::{scan, FoundRole, InputKind, ScanOptions};
+use trustsim_evaluator::sources::{error_text, scan, FoundRole, InputKind, ScanError, ScanOptions};
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
@@ -43,7 +43,16 @@ fn a_named_file_of_no_kind_is_an_error_unless_other_files_are_skipped() {
     let request = examples().join("forged-eventbridge-request.json");
     let strict = scan(&[&request], &ScanOptions::default());
     assert_eq!(strict.errors.len(), 1, "{:?}", strict.errors);
-    assert!(strict.errors[0].contains("not a trust policy, CloudFormation template"));
+    assert!(matches!(strict.errors[0], ScanError::NoKind { .. }));
+    assert!(strict.errors[0]
+        .to_string()
+        .ends_with("forged-eventbridge-request.json: not a trust policy, CloudFormation template, Terraform plan or account export"));
+    // The help is the diagnostic's, and the printed text carries it on a line of its own.
+    let help = miette::Diagnostic::help(&strict.errors[0])
+        .unwrap()
+        .to_string();
+    assert!(help.starts_with("a trust policy has `Statement`"));
+    assert!(error_text(&strict.errors[0]).ends_with(&format!("\n  help: {help}")));
     let lenient = scan(
         &[&request],
         &ScanOptions {
@@ -68,13 +77,18 @@ fn globs_missing_paths_and_empty_runs() {
         &[examples().join("nothing-*.json")],
         &ScanOptions::default(),
     );
-    assert!(none.errors[0].ends_with("the pattern matches no file"));
+    assert!(
+        matches!(&none.errors[0], ScanError::NoMatch { pattern } if pattern.ends_with("nothing-*.json"))
+    );
     let missing = scan(&[examples().join("missing.json")], &ScanOptions::default());
-    assert!(missing.errors[0].ends_with("missing.json: no such file or directory"));
+    assert!(missing.errors[0]
+        .to_string()
+        .ends_with("missing.json: no such file or directory"));
     let dir = std::env::temp_dir().join(format!("trustsim-scan-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let empty = scan(&[&dir], &ScanOptions::default());
-    assert!(empty.errors[0].starts_with("no roles found in "));
+    assert!(matches!(empty.errors[0], ScanError::NoRoles { .. }));
+    assert!(error_text(&empty.errors[0]).starts_with("no roles found in "));
     let allowed = scan(
         &[&dir],
         &ScanOptions {
@@ -98,10 +112,22 @@ fn a_given_kind_is_read_as_that_kind() {
     );
     // A policy read as a template is a template without `Resources`: an error at its root.
     assert_eq!(as_template.errors.len(), 1);
-    assert!(
-        as_template.errors[0]
-            .contains("(document root): a CloudFormation template needs a `Resources` object"),
-        "{:?}",
-        as_template.errors
-    );
+    match &as_template.errors[0] {
+        ScanError::Policy {
+            pointer,
+            message,
+            help,
+            ..
+        } => {
+            assert_eq!(pointer, "(document root)");
+            assert_eq!(
+                message,
+                "a CloudFormation template needs a `Resources` object"
+            );
+            assert!(help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("add `Resources:`")));
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -4,13 +4,14 @@
 use std::io::Read;
 use std::path::Path;
 
+use super::ScanError;
 use crate::limits::thousands;
 
 /// Reads a file as UTF-8 text of at most `limit` bytes. Never reads more than `limit + 1` bytes.
 ///
 /// `-` is standard input. A UTF-8 byte-order mark at the start (which Windows tools write) is
 /// dropped, for every input alike.
-pub fn read_text(path: &Path, limit: usize, what: &str) -> Result<String, String> {
+pub fn read_text(path: &Path, limit: usize, what: &str) -> Result<String, ScanError> {
     let take = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
     let mut bytes = Vec::new();
     if path == Path::new("-") {
@@ -18,31 +19,37 @@ pub fn read_text(path: &Path, limit: usize, what: &str) -> Result<String, String
             .lock()
             .take(take)
             .read_to_end(&mut bytes)
-            .map_err(|e| format!("(standard input): cannot read: {e}"))?;
+            .map_err(|e| ScanError::Unreadable {
+                path: "(standard input)".to_owned(),
+                reason: e.to_string(),
+            })?;
     } else {
-        let file = std::fs::File::open(path)
-            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        let unreadable = |e: std::io::Error| ScanError::Unreadable {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        let file = std::fs::File::open(path).map_err(unreadable)?;
         // The whole file is read: room for it at once, not grown by doubling (an export of
         // hundreds of megabytes would hold twice its size).
         let size = file.metadata().map_or(0, |m| m.len()).min(take);
         bytes.reserve_exact(usize::try_from(size).unwrap_or(0));
         file.take(take)
             .read_to_end(&mut bytes)
-            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+            .map_err(unreadable)?;
     }
     if bytes.len() > limit {
-        return Err(format!(
-            "{}: (document root): the file is larger than {} bytes, more than trustsim reads for {what}\n  help: {}",
-            path.display(),
-            thousands(limit),
-            too_large_help(what)
-        ));
+        return Err(ScanError::TooLargeToRead {
+            path: path.display().to_string(),
+            limit: thousands(limit),
+            what: what.to_owned(),
+            help: too_large_help(what),
+        });
     }
-    text_of(bytes).map_err(|(line, column, byte)| {
-        format!(
-            "{}: line {line}, column {column}: the file is not UTF-8 text (byte 0x{byte:02X})\n  help: save it as UTF-8; IAM policy documents may hold only tab, line feed, carriage return and the characters U+0020 to U+00FF (IAM User Guide, \"IAM and AWS STS quotas\")",
-            path.display()
-        )
+    text_of(bytes).map_err(|(line, column, byte)| ScanError::NotUtf8 {
+        path: path.display().to_string(),
+        line,
+        column,
+        byte,
     })
 }
 

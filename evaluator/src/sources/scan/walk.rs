@@ -9,6 +9,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use super::ScanError;
 use crate::sources::terraform_config;
 
 /// One file to read.
@@ -25,7 +26,7 @@ pub(super) struct Input {
 pub(super) struct Inputs {
     pub(super) files: Vec<Input>,
     pub(super) notes: Vec<String>,
-    pub(super) errors: Vec<String>,
+    pub(super) errors: Vec<ScanError>,
     /// Files a walk passed over because of their names (`README.md`, `main.py`).
     pub(super) other_files: usize,
     /// The real paths already taken, of directories and files.
@@ -76,10 +77,11 @@ impl Inputs {
             Ok(m) => m,
             Err(e) => {
                 let linked = std::fs::symlink_metadata(path).is_ok();
+                let (path, reason) = (path.display().to_string(), e.to_string());
                 let what = if linked {
-                    format!("{}: a link to nothing: {e}", path.display())
+                    ScanError::DanglingLink { path, reason }
                 } else {
-                    format!("{}: cannot read: {e}", path.display())
+                    ScanError::Unreadable { path, reason }
                 };
                 if named {
                     self.errors.push(what);
@@ -93,10 +95,10 @@ impl Inputs {
         if !meta.is_dir() && !meta.is_file() {
             let kind = special(&meta);
             if named {
-                self.errors.push(format!(
-                    "{}: {kind}, not a regular file\n  help: trustsim reads files and directories; give `-` to read standard input",
-                    path.display()
-                ));
+                self.errors.push(ScanError::NotRegular {
+                    path: path.display().to_string(),
+                    kind,
+                });
             } else {
                 self.notes.push(format!(
                     "{}: skipped: {kind}, not a regular file",
@@ -124,8 +126,10 @@ impl Inputs {
         let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
             Ok(d) => d.filter_map(Result::ok).map(|e| e.path()).collect(),
             Err(e) => {
-                self.errors
-                    .push(format!("{}: cannot read directory: {e}", path.display()));
+                self.errors.push(ScanError::UnreadableDirectory {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                });
                 return;
             }
         };

@@ -16,7 +16,6 @@ mod document;
 mod eval;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use hcl::expr::Expression;
@@ -28,7 +27,9 @@ use crate::limits::{MAX_DEPTH, MAX_POLICY_FILE_BYTES, MAX_TEMPLATE_BRANCHES};
 use eval::{has_unresolved, Assumption, Eval};
 
 /// An error in a Terraform file, at a line.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[error("{}", self.place_and_message())]
+#[diagnostic(code(trustsim::terraform))]
 pub struct ConfigError {
     /// The file.
     pub file: PathBuf,
@@ -39,18 +40,19 @@ pub struct ConfigError {
     /// What is wrong.
     pub message: String,
     /// What to do.
+    #[help]
     pub help: String,
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
-        match (self.line, self.column) {
-            (Some(l), Some(c)) => write!(f, ": line {l}, column {c}")?,
-            (Some(l), None) => write!(f, ": line {l}")?,
-            _ => {}
-        }
-        write!(f, ": {}\n  help: {}", self.message, self.help)
+impl ConfigError {
+    /// `FILE: line L, column C: message` (the Display; the help is the diagnostic's).
+    fn place_and_message(&self) -> String {
+        let place = match (self.line, self.column) {
+            (Some(l), Some(c)) => format!(": line {l}, column {c}"),
+            (Some(l), None) => format!(": line {l}"),
+            _ => String::new(),
+        };
+        format!("{}{place}: {}", self.file.display(), self.message)
     }
 }
 
