@@ -12,6 +12,7 @@ use trustsim_evaluator::analysis::owner_from;
 use trustsim_evaluator::sources::{self, InputKind};
 use trustsim_evaluator::{analyze, Analysis, AnalysisOptions, TrustPolicy, Verdict};
 
+use crate::error::CliError;
 use crate::exit::Exit;
 use crate::Io;
 
@@ -343,6 +344,12 @@ pub(crate) fn analyse(role: sources::Role, settings: &Settings) -> Result<Role, 
     })
 }
 
+/// Prints an input error of the command line from its diagnostic, and gives the status.
+fn fail(io: &mut Io<'_>, e: &CliError) -> Exit {
+    let _ = writeln!(io.err, "trustsim: error: {}", sources::error_text(e));
+    Exit::Invalid
+}
+
 /// Runs the command.
 pub fn run(args: &AnalyzeArgs, io: &mut Io<'_>) -> Exit {
     let config = if args.no_config {
@@ -351,10 +358,7 @@ pub fn run(args: &AnalyzeArgs, io: &mut Io<'_>) -> Exit {
         match crate::config::locate(args.config.as_deref()) {
             Some(path) => match crate::config::load(&path) {
                 Ok(c) => c,
-                Err(e) => {
-                    let _ = writeln!(io.err, "trustsim: error: {e}");
-                    return Exit::Invalid;
-                }
+                Err(e) => return fail(io, &e),
             },
             None => Config::default(),
         }
@@ -387,11 +391,8 @@ pub fn run(args: &AnalyzeArgs, io: &mut Io<'_>) -> Exit {
             } else {
                 from_file("account")
             };
-            let _ = writeln!(
-                io.err,
-                "trustsim: error: {what} `{a}` is not a 12-digit account ID"
-            );
-            return Exit::Invalid;
+            let value = a.clone();
+            return fail(io, &CliError::Account { what, value });
         }
     }
     for a in &trusted_accounts {
@@ -401,11 +402,8 @@ pub fn run(args: &AnalyzeArgs, io: &mut Io<'_>) -> Exit {
             } else {
                 "--trusted-account".to_owned()
             };
-            let _ = writeln!(
-                io.err,
-                "trustsim: error: {what} `{a}` is not a 12-digit account ID"
-            );
-            return Exit::Invalid;
+            let value = a.clone();
+            return fail(io, &CliError::Account { what, value });
         }
     }
     if let Some(o) = &trusted_org {
@@ -421,8 +419,8 @@ pub fn run(args: &AnalyzeArgs, io: &mut Io<'_>) -> Exit {
             } else {
                 from_file("trusted_org")
             };
-            let _ = writeln!(io.err, "trustsim: error: {what} `{o}` is not an organization ID\n  help: an organization ID is `o-` and 10 to 32 lower-case letters or digits (AWS Organizations API Reference, \"Organization\")");
-            return Exit::Invalid;
+            let value = o.clone();
+            return fail(io, &CliError::Organization { what, value });
         }
     }
     let mut parameters: Vec<(String, String)> = Vec::new();
@@ -432,29 +430,30 @@ pub fn run(args: &AnalyzeArgs, io: &mut Io<'_>) -> Exit {
                 parameters.push((k.trim().to_owned(), v.to_owned()));
             }
             _ => {
-                let _ = writeln!(io.err, "trustsim: error: --parameter `{p}` is not NAME=VALUE\n  help: for example --parameter Env=prod or --parameter TrustedAccounts=111122223333,444455556666");
-                return Exit::Invalid;
+                return fail(io, &CliError::Parameter { value: p.clone() });
             }
         }
     }
     let baseline = match &args.baseline {
         Some(p) => match crate::triage::Baseline::load(p) {
             Ok(b) => Some(b),
-            Err(e) => {
-                let _ = writeln!(io.err, "trustsim: error: {e}");
-                return Exit::Invalid;
-            }
+            Err(e) => return fail(io, &e),
         },
         None => None,
     };
     if let Some(p) = &partition {
         if !trustsim_evaluator::analysis::partition::is_known(p) {
-            let _ = writeln!(
-                io.err,
-                "trustsim: error: --partition `{p}` is not a partition\n  help: one of {}",
+            let help = format!(
+                "one of {}",
                 trustsim_evaluator::analysis::partition::PARTITIONS.join(", ")
             );
-            return Exit::Invalid;
+            return fail(
+                io,
+                &CliError::Partition {
+                    value: p.clone(),
+                    help,
+                },
+            );
         }
     }
     let settings = Settings {

@@ -3,6 +3,7 @@
 //! `--config`. Command-line flags win over the file. Unknown keys are errors that name the file
 //! and line (docs/cli.md, "The config file").
 
+use crate::error::CliError;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -81,18 +82,23 @@ fn line_at(text: &str, offset: usize) -> usize {
 }
 
 /// Reads and checks a config file. Errors name the file and line.
-pub fn load(path: &Path) -> Result<Config, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read the config file: {e}", path.display()))?;
+pub fn load(path: &Path) -> Result<Config, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::config(
+            path.display().to_string(),
+            format!("cannot read the config file: {e}"),
+        )
+    })?;
     let mut config: Config = toml::from_str(&text).map_err(|e| {
         let line = e.span().map(|s| line_at(&text, s.start));
         let place = match line {
             Some(l) => format!("{}:{l}", path.display()),
             None => path.display().to_string(),
         };
-        format!(
-            "{place}: {}\n  help: the keys are account, trusted_accounts, trusted_org, partition and [[ignore]] entries with role, threat, reason, until, verdict, principals, residual (docs/cli.md, \"The config file\")",
-            e.message()
+        CliError::config_help(
+            place,
+            e.message(),
+            "the keys are account, trusted_accounts, trusted_org, partition and [[ignore]] entries with role, threat, reason, until, verdict, principals, residual (docs/cli.md, \"The config file\")",
         )
     })?;
     // Lines of the `[[ignore]]` entries, in order.
@@ -105,30 +111,38 @@ pub fn load(path: &Path) -> Result<Config, String> {
         entry.line = lines.next().unwrap_or(0);
         let at = format!("{}:{}", path.display(), entry.line);
         if trustsim_evaluator::Threat::from_name(&entry.threat).is_none() {
-            return Err(format!(
-                "{at}: `{}` is not a threat\n  help: one of public, forged-service, confused-deputy, federated, account-wide",
-                entry.threat
+            return Err(CliError::config_help(
+                at,
+                format!("`{}` is not a threat", entry.threat),
+                "one of public, forged-service, confused-deputy, federated, account-wide",
             ));
         }
         if entry.reason.trim().is_empty() {
-            return Err(format!(
-                "{at}: an [[ignore]] entry needs a reason\n  help: say why the finding is accepted; it is shown beside the finding"
+            return Err(CliError::config_help(
+                at,
+                "an [[ignore]] entry needs a reason",
+                "say why the finding is accepted; it is shown beside the finding",
             ));
         }
         if let Some(v) = &entry.verdict {
             if v != "partial" && v != "exposed" && v != "inconclusive" {
-                return Err(format!(
-                    "{at}: verdict `{v}` cannot be accepted\n  help: one of inconclusive, partial, exposed (the worst verdict the entry accepts)"
+                return Err(CliError::config_help(
+                    at,
+                    format!("verdict `{v}` cannot be accepted"),
+                    "one of inconclusive, partial, exposed (the worst verdict the entry accepts)",
                 ));
             }
         }
         if let Some(u) = &entry.until {
             if u.date.is_none() || u.time.is_some() {
-                return Err(format!("{at}: `until` must be a date such as 2027-06-30"));
+                return Err(CliError::config(
+                    at,
+                    "`until` must be a date such as 2027-06-30",
+                ));
             }
         }
         glob::Pattern::new(&entry.role)
-            .map_err(|e| format!("{at}: `role` is not a valid glob: {e}"))?;
+            .map_err(|e| CliError::config(at, format!("`role` is not a valid glob: {e}")))?;
     }
     config.path = Some(path.to_path_buf());
     Ok(config)
@@ -161,7 +175,7 @@ mod tests {
     #[test]
     fn unknown_keys_name_the_line() {
         let p = write("account = \"111122223333\"\n\n[[ignore]]\nrole = \"r\"\nthreat = \"public\"\nreason = \"x\"\nseverity = 3\n");
-        let e = load(&p).err().unwrap_or_default();
+        let e = load(&p).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(e.contains(":7:"), "{e}");
         assert!(e.contains("severity"), "{e}");
     }
@@ -169,10 +183,15 @@ mod tests {
     #[test]
     fn entries_are_checked() {
         let p = write("[[ignore]]\nrole = \"r\"\nthreat = \"everything\"\nreason = \"x\"\n");
-        assert!(load(&p).err().unwrap_or_default().contains("not a threat"));
+        assert!(load(&p)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+            .contains("not a threat"));
         let p = write("[[ignore]]\nrole = \"r\"\nthreat = \"public\"\nreason = \" \"\n");
         assert!(load(&p)
             .err()
+            .map(|e| e.to_string())
             .unwrap_or_default()
             .contains("needs a reason"));
         let p = write("trusted_accounts = [\"222233334444\"]\n[[ignore]]\nrole = \"r*\"\nthreat = \"public\"\nreason = \"ok\"\nuntil = 2027-06-30\n");

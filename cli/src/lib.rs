@@ -9,6 +9,7 @@ mod analyze_cmd;
 mod config;
 mod context_arg;
 mod diff;
+pub mod error;
 mod eval_cmd;
 pub mod exit;
 mod human;
@@ -22,6 +23,7 @@ use std::path::PathBuf;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 pub use analyze_cmd::{AnalyzeArgs, FailOn, Kind};
+pub use error::CliError;
 pub use eval_cmd::EvalArgs;
 pub use exit::Exit;
 

@@ -4,6 +4,7 @@
 //! finding as it was accepted (the worst verdict, the principals that let the attacker in, the
 //! residual), never the role forever: access that grows beyond it is a new finding.
 
+use crate::error::CliError;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -126,22 +127,33 @@ pub struct Baseline {
 impl Baseline {
     /// Reads a JSON report written by `trustsim analyze --format json` (or
     /// `--write-baseline`). Errors name the file and the JSON Pointer.
-    pub fn load(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read the baseline: {e}", path.display()))?;
+    pub fn load(path: &Path) -> Result<Self, CliError> {
+        const REPORT: &str =
+            "give a report written by `trustsim analyze --format json` or `--write-baseline`";
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            CliError::baseline(
+                path.display().to_string(),
+                format!("cannot read the baseline: {e}"),
+                None,
+            )
+        })?;
         let value: Value = serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "{}:{}: the baseline is not JSON: {e}\n  help: give a report written by `trustsim analyze --format json` or `--write-baseline`",
-                path.display(),
-                e.line()
+            CliError::baseline(
+                format!("{}:{}", path.display(), e.line()),
+                format!("the baseline is not JSON: {e}"),
+                Some(REPORT),
             )
         })?;
-        let roles = value.get("roles").and_then(Value::as_array).ok_or_else(|| {
-            format!(
-                "{}: /roles: the baseline has no `roles` list\n  help: give a report written by `trustsim analyze --format json` or `--write-baseline`",
-                path.display()
-            )
-        })?;
+        let roles = value
+            .get("roles")
+            .and_then(Value::as_array)
+            .ok_or_else(|| {
+                CliError::baseline(
+                    format!("{}: /roles", path.display()),
+                    "the baseline has no `roles` list",
+                    Some(REPORT),
+                )
+            })?;
         let mut entries = HashMap::new();
         for (i, role) in roles.iter().enumerate() {
             let identity = role
@@ -149,9 +161,10 @@ impl Baseline {
                 .or_else(|| role.get("source"))
                 .and_then(Value::as_str)
                 .ok_or_else(|| {
-                    format!(
-                        "{}: /roles/{i}: a role without `identity` or `source`",
-                        path.display()
+                    CliError::baseline(
+                        format!("{}: /roles/{i}", path.display()),
+                        "a role without `identity` or `source`",
+                        None,
                     )
                 })?;
             for t in role
