@@ -38,6 +38,8 @@ pub struct EvalArgs {
     #[arg(long)]
     pub role: Option<String>,
     /// A context key: KEY=VALUE, or KEY=[A,B] for a multivalued key. Repeatable.
+    // The text is clap's help too, where `[A,B]` is read as written, not as a link.
+    #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(long = "context", value_name = "KEY=VALUE")]
     pub context: Vec<String>,
     /// Mark a key absent, even one derived from the caller. Repeatable.

@@ -3,7 +3,7 @@
 //! For each threat of the threat model (public, forged-service, confused-deputy, federated,
 //! account-wide) the analysis builds the attacker's request space from the provenance table
 //! ([`provenance`]) and decides, exactly for what it models, whether some request of that space
-//! is allowed ([`search`], over the string solver [`solver`]). `exposed` and `partial` come with
+//! is allowed (`search`, over the string solver `solver`). `exposed` and `partial` come with
 //! a witness request that the concrete evaluator allows (checked before it is reported);
 //! `restricted` is a claim that no request of the class is allowed. The procedure and its limits
 //! are in `docs/threats.md`.

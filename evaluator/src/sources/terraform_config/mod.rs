@@ -2,11 +2,11 @@
 //! module), as checkov and tfsec read them, without a plan. Every `resource "aws_iam_role"` is a
 //! role; its `assume_role_policy` is `jsonencode({...})`, a JSON string or heredoc,
 //! `file("...")` or `templatefile("...", {...})` next to the module, or
-//! `data.aws_iam_policy_document.NAME.json` ([`document`]). Values come from
+//! `data.aws_iam_policy_document.NAME.json` (`document`). Values come from
 //! `terraform.tfvars` and `*.auto.tfvars` in the directory, `--parameter NAME=VALUE`, and the
 //! variables' defaults, in that order of precedence (Terraform Language documentation, "Input
 //! Variables": "Variable Definition Precedence"); what the files do not give is an opaque value
-//! the owner controls, with a note ([`eval`]). A conditional whose condition is not known is
+//! the owner controls, with a note (`eval`). A conditional whose condition is not known is
 //! explored both ways, as CloudFormation conditions are.
 //!
 //! Inline acceptance: a comment `# trustsim:ignore THREAT REASON` (or `//`) on the lines just
