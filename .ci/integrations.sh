@@ -48,10 +48,24 @@ status=$(action TRUSTSIM_PATHS=examples TRUSTSIM_FAIL_ON=never TRUSTSIM_SARIF="$
 [ "$status" = 0 ] || fail "--fail-on never: exit status $status"
 
 echo "-- action: a bad account is an input error, and no SARIF log is written"
+rm -f "$scratch/outputs"
 status=$(action TRUSTSIM_PATHS=examples TRUSTSIM_ACCOUNT=1234 TRUSTSIM_SARIF="$scratch/bad.sarif")
 [ "$status" = 1 ] || fail "a bad account: exit status $status"
 grep -q "is not a 12-digit account ID" "$scratch/action.log" || fail "no reason for the bad account"
 [ ! -e "$scratch/bad.sarif" ] || fail "a SARIF log for a failed run"
+grep -qx "exit-status=1" "$scratch/outputs" || fail "no exit-status output on an input error"
+grep -qx "sarif-file=" "$scratch/outputs" || fail "a sarif-file output without a log"
+
+echo "-- action: an input error and a finding: 3, with the SARIF log; paths one per line keep their spaces"
+mkdir -p "$scratch/my dir"
+cp examples/eventbridge-role.json "$scratch/my dir/event role.json"
+rm -f "$scratch/outputs"
+status=$(action TRUSTSIM_PATHS="$scratch/no-such.json
+$scratch/my dir/event role.json" TRUSTSIM_SARIF="$scratch/mixed.sarif")
+[ "$status" = 3 ] || fail "an input error and a finding: exit status $status: $(cat "$scratch/action.log")"
+grep -q "no-such.json: no such file or directory" "$scratch/action.log" || fail "the input error is not shown"
+[ -s "$scratch/mixed.sarif" ] || fail "no SARIF log beside an input error"
+grep -qx "exit-status=3" "$scratch/outputs" || fail "no exit-status=3 output"
 
 echo "-- pre-commit: try-repo on scratch repositories"
 # pre-commit builds the hook with `cargo install` (the release profile); without optimisation

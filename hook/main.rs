@@ -63,7 +63,7 @@ fn analyze_args(given: Vec<OsString>) -> Vec<OsString> {
         let text = a.to_string_lossy().into_owned();
         if taking_value || text.starts_with('-') {
             // An option, or an option's value (`--account 111122223333`).
-            taking_value = text.starts_with("--") && !text.contains('=') && takes_value(&text);
+            taking_value = takes_value(&text);
             args.push(a);
             continue;
         }
@@ -82,12 +82,18 @@ fn analyze_args(given: Vec<OsString>) -> Vec<OsString> {
     args
 }
 
-/// Does this `analyze` option take a value (`--account 111122223333`)?
+/// Is the next argument this option's value (`--account 111122223333`, `-o report.json`)?
+/// Not for a flag (`--no-config`), nor for `--option=value`.
 fn takes_value(option: &str) -> bool {
-    !matches!(
-        option,
-        "--no-config" | "--allow-empty" | "--skip-other-files" | "--help" | "--version"
-    )
+    if option == "-o" {
+        return true;
+    }
+    option.starts_with("--")
+        && !option.contains('=')
+        && !matches!(
+            option,
+            "--no-config" | "--allow-empty" | "--skip-other-files" | "--help" | "--version"
+        )
 }
 
 fn main() -> trustsim_cli::Exit {
@@ -115,6 +121,8 @@ mod tests {
                 "111122223333",
                 "--no-config",
                 "--fail-on=partial",
+                "-o",
+                "report.json",
                 "a.json",
                 "a.json",
                 "t.yaml",
@@ -135,6 +143,8 @@ mod tests {
                 "111122223333",
                 "--no-config",
                 "--fail-on=partial",
+                "-o",
+                "report.json",
                 "a.json",
                 "t.yaml"
             ]

@@ -75,6 +75,13 @@ pub fn run(args: &EvalArgs, io: &mut Io<'_>) -> Exit {
     if let Some(batch) = &args.batch {
         return run_batch(batch, io);
     }
+    let stdin = |p: &Option<PathBuf>| p.as_deref() == Some(Path::new("-"));
+    if stdin(&args.policy) && stdin(&args.request) {
+        return fail(
+            io.err,
+            "standard input can be read once: the policy and the request cannot both be `-`\n  help: give one of them as a file",
+        );
+    }
     let Some(policy_path) = &args.policy else {
         return fail(io.err, "give a trust policy file, or --batch FILE");
     };

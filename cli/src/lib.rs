@@ -29,7 +29,12 @@ pub use exit::Exit;
 
 /// Who can assume this AWS IAM role?
 #[derive(Parser, Debug)]
-#[command(name = "trustsim", version, about, propagate_version = true)]
+#[command(
+    name = "trustsim",
+    version,
+    about = "Who can assume this AWS IAM role?",
+    propagate_version = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -54,8 +59,12 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), for `man -l -` or a `man1` folder.
-    Man,
+    /// Print a manual page (roff): `trustsim man` for trustsim(1), `trustsim man analyze` for
+    /// trustsim-analyze(1), for `man -l -` or a `man1` folder.
+    Man {
+        /// The subcommand whose page to print (`eval`, `analyze`, `completions`, `man`).
+        subcommand: Option<String>,
+    },
 }
 
 /// When the human output is coloured (`--color`).
@@ -105,6 +114,112 @@ pub fn eval(args: &EvalArgs, io: &mut Io<'_>) -> Exit {
     eval_cmd::run(args, io)
 }
 
+/// The file of `-o FILE`: checked writable before the command runs, but emptied only when the
+/// report's first bytes come, so that a run refused for a bad option leaves the file as it was
+/// (and one it created, empty, is removed).
+struct OutputFile {
+    file: std::fs::File,
+    path: PathBuf,
+    /// The report has started: the old contents are gone.
+    started: bool,
+    /// The file did not exist before the run.
+    created: bool,
+}
+
+impl OutputFile {
+    fn open(path: &std::path::Path) -> std::io::Result<Self> {
+        let created = !path.exists();
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)?;
+        Ok(Self {
+            file,
+            path: path.to_path_buf(),
+            started: false,
+            created,
+        })
+    }
+}
+
+impl Write for OutputFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.started {
+            self.file.set_len(0)?;
+            self.started = true;
+        }
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Drop for OutputFile {
+    fn drop(&mut self) {
+        if self.created && !self.started {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Writes `bytes`; the error, if any.
+fn io_write(out: &mut dyn Write, bytes: &[u8]) -> std::io::Result<()> {
+    out.write_all(bytes)
+}
+
+/// The status after writing `what`: a closed pipe (the reader has gone, as with `| head`) is
+/// not an error; any other write error is.
+fn written(io: &mut Io<'_>, result: std::io::Result<()>, what: &str) -> Exit {
+    match result {
+        Ok(()) => Exit::Success,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Success,
+        Err(e) => {
+            let _ = writeln!(io.err, "trustsim: error: cannot write {what}: {e}");
+            Exit::Invalid
+        }
+    }
+}
+
+/// `trustsim man [SUBCOMMAND]`: trustsim(1), or trustsim-SUBCOMMAND(1) with its options.
+fn man_page(subcommand: Option<&str>, io: &mut Io<'_>) -> Exit {
+    let cli = Cli::command();
+    let page = match subcommand {
+        None => cli,
+        Some(name) => match cli.find_subcommand(name) {
+            Some(sub) => sub
+                .clone()
+                .name(format!("trustsim-{name}"))
+                .version(env!("CARGO_PKG_VERSION")),
+            None => {
+                let names: Vec<String> = cli
+                    .get_subcommands()
+                    .map(|s| s.get_name().to_owned())
+                    .collect();
+                let _ = writeln!(
+                    io.err,
+                    "trustsim: error: `{name}` is not a subcommand\n  help: one of {}",
+                    names.join(", ")
+                );
+                return Exit::Invalid;
+            }
+        },
+    };
+    let mut roff = Vec::new();
+    match clap_mangen::Man::new(page).render(&mut roff) {
+        Ok(()) => {
+            let result = io_write(&mut *io.out, &roff);
+            written(io, result, "the man page")
+        }
+        Err(e) => {
+            let _ = writeln!(io.err, "trustsim: error: cannot render the man page: {e}");
+            Exit::Invalid
+        }
+    }
+}
+
 /// Runs the command line: parses the process's arguments and runs the subcommand on its
 /// standard output and standard error.
 pub fn main() -> Exit {
@@ -140,7 +255,7 @@ where
         }
     };
     let to_file = cli.output.as_ref().filter(|p| p.as_os_str() != "-");
-    let mut file = match to_file.map(std::fs::File::create).transpose() {
+    let mut file = match to_file.map(|p| OutputFile::open(p)).transpose() {
         Ok(f) => f.map(std::io::BufWriter::new),
         Err(e) => {
             let _ = writeln!(
@@ -172,16 +287,13 @@ where
         Command::Eval(args) => eval_cmd::run(&args, &mut io),
         Command::Analyze(args) => analyze_cmd::run(&args, &mut io),
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "trustsim", io.out);
-            Exit::Success
+            // Generated in memory: clap_complete panics when its writer fails (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "trustsim", &mut script);
+            let result = io_write(&mut *io.out, &script);
+            written(&mut io, result, "the completion script")
         }
-        Command::Man => match clap_mangen::Man::new(Cli::command()).render(io.out) {
-            Ok(()) => Exit::Success,
-            Err(e) => {
-                let _ = writeln!(io.err, "trustsim: error: cannot write the man page: {e}");
-                Exit::Invalid
-            }
-        },
+        Command::Man { subcommand } => man_page(subcommand.as_deref(), &mut io),
     };
     if let Err(e) = io.out.flush() {
         if e.kind() != std::io::ErrorKind::BrokenPipe {

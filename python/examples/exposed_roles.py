@@ -2,8 +2,8 @@
 not mean to trust?
 
 Reads an account export (``aws iam get-account-authorization-details > export.json``), analyses
-every role with trustsim, and prints one line per exposed role: its name, the threats that let
-someone in, and the principals of the statements that do. Roles AWS manages (service-linked and
+every role with trustsim, and prints one line per exposed role: its name and the threats that
+let someone in. Roles AWS manages (service-linked and
 IAM Identity Center roles) and trust of the accounts given as trusted are informational and not
 listed. Exits 1 when a role is exposed, for a CI gate.
 
@@ -40,7 +40,9 @@ def exposed_roles(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description="List the roles of an account export that someone the owner did not mean to trust can assume."
+    )
     parser.add_argument("export")
     parser.add_argument("--account", required=True)
     parser.add_argument("--trusted-account", action="append", default=[])

@@ -8,12 +8,13 @@
 
 use std::path::{Path, PathBuf};
 
-use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyKeyError, PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyString};
 use serde_json::Value;
 use trustsim_evaluator::analysis::owner_from;
+use trustsim_evaluator::limits::{MAX_POLICY_FILE_BYTES, MAX_REQUEST_BYTES};
 use trustsim_evaluator::{AnalysisOptions, PolicyError, Request, TrustPolicy};
 
 /// A policy or a request as the caller gave it.
@@ -25,15 +26,33 @@ enum Document {
 }
 
 impl Document {
-    /// Reads a `str` as JSON text and anything else as JSON values (`dict`, `list`, `str`,
-    /// numbers, booleans and `None`).
-    fn from_py(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Self> {
+    /// Reads a `str` (or UTF-8 `bytes`) as JSON text, an `os.PathLike` (`pathlib.Path`) as the
+    /// file it names (within trustsim's limit for `what`: `limit` bytes), and anything else as
+    /// JSON values (`dict`, `list`, numbers, booleans and `None`). The path, for errors.
+    fn from_py(
+        obj: &Bound<'_, PyAny>,
+        what: &str,
+        limit: usize,
+    ) -> PyResult<(Self, Option<PathBuf>)> {
         if obj.is_instance_of::<PyString>() {
-            return Ok(Document::Text(obj.extract::<String>()?));
+            return Ok((Document::Text(obj.extract::<String>()?), None));
+        }
+        if let Ok(bytes) = obj.cast::<PyBytes>() {
+            let text = String::from_utf8(bytes.as_bytes().to_vec())
+                .map_err(|e| PyValueError::new_err(format!("{what}: not UTF-8 text: {e}")))?;
+            return Ok((Document::Text(text), None));
+        }
+        if obj.hasattr("__fspath__")? {
+            let path: PathBuf = obj.extract()?;
+            let text = trustsim_evaluator::sources::read_text(&path, limit, what)
+                .map_err(|e| PyOSError::new_err(trustsim_evaluator::sources::error_text(&e)))?;
+            return Ok((Document::Text(text), Some(path)));
         }
         pythonize::depythonize::<Value>(obj)
-            .map(Document::Value)
-            .map_err(|e| PyTypeError::new_err(format!("{what}: not a dict or a JSON str: {e}")))
+            .map(|v| (Document::Value(v), None))
+            .map_err(|e| {
+                PyTypeError::new_err(format!("{what}: not a dict, a JSON str or a path: {e}"))
+            })
     }
 
     /// The document as compact JSON text.
@@ -60,7 +79,8 @@ fn line_of(message: &str) -> Option<usize> {
 fn policy_error(py: Python<'_>, e: &PolicyError, what: &str, path: Option<&Path>) -> PyErr {
     let made = (|| -> PyResult<PyErr> {
         let class = py.import("trustsim._errors")?.getattr("PolicyError")?;
-        let message = format!("{what}: {}: {}", e.pointer, e.message);
+        let place = path.map_or_else(|| what.to_owned(), |p| p.display().to_string());
+        let message = format!("{place}: {}: {}", e.pointer, e.message);
         let value = class.call1((
             message,
             e.pointer.to_string(),
@@ -73,20 +93,43 @@ fn policy_error(py: Python<'_>, e: &PolicyError, what: &str, path: Option<&Path>
     made.unwrap_or_else(|err| err)
 }
 
-fn parse_policy(py: Python<'_>, doc: &Document) -> PyResult<TrustPolicy> {
-    match doc {
+/// A policy given as a `dict`, JSON text or a path: the document, and the policy.
+fn read_policy(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<(Document, TrustPolicy)> {
+    let (doc, path) = Document::from_py(obj, "a trust policy", MAX_POLICY_FILE_BYTES)?;
+    let policy = match &doc {
         Document::Text(t) => TrustPolicy::from_json(t),
         Document::Value(v) => TrustPolicy::from_value(v),
     }
-    .map_err(|e| policy_error(py, &e, "policy", None))
+    .map_err(|e| policy_error(py, &e, "policy", path.as_deref()))?;
+    Ok((doc, policy))
 }
 
 fn parse_request(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Request> {
-    match Document::from_py(obj, "request")? {
+    let (doc, path) = Document::from_py(obj, "a request", MAX_REQUEST_BYTES)?;
+    match doc {
         Document::Text(t) => Request::from_json(&t),
         Document::Value(v) => Request::from_value(&v),
     }
-    .map_err(|e| policy_error(py, &e, "request", None))
+    .map_err(|e| policy_error(py, &e, "request", path.as_deref()))
+}
+
+/// Accounts given as a sequence of IDs, or as one `str` (a comma list, as the command line
+/// takes them).
+fn accounts_of(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(Vec::new());
+    };
+    if obj.is_instance_of::<PyString>() {
+        return Ok(obj
+            .extract::<String>()?
+            .split(',')
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty())
+            .collect());
+    }
+    obj.extract::<Vec<String>>().map_err(|_| {
+        PyTypeError::new_err("trusted_accounts: a list of 12-digit account IDs, or one str")
+    })
 }
 
 fn to_py(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
@@ -155,7 +198,7 @@ fn evaluate(
     policy: &Bound<'_, PyAny>,
     request: &Bound<'_, PyAny>,
 ) -> PyResult<Py<PyAny>> {
-    let policy = parse_policy(py, &Document::from_py(policy, "policy")?)?;
+    let (_, policy) = read_policy(py, policy)?;
     let request = parse_request(py, request)?;
     let answer = py.detach(|| trustsim_evaluator::evaluate(&policy, &request).to_json(&request));
     to_py(py, &answer)
@@ -164,28 +207,53 @@ fn evaluate(
 /// Could any caller the owner did not mean to trust assume a role with this trust policy? The
 /// JSON of `trustsim analyze --format json` for the policy (`roles`, `errors`, `summary`).
 #[pyfunction]
-#[pyo3(signature = (policy, account=None, trusted_accounts=Vec::new(), trusted_org=None, partition=None))]
+#[pyo3(
+    signature = (policy, account=None, trusted_accounts=None, trusted_org=None, partition=None),
+    text_signature = "(policy, account=None, trusted_accounts=(), trusted_org=None, partition=None)"
+)]
 fn analyze(
     py: Python<'_>,
     policy: &Bound<'_, PyAny>,
     account: Option<String>,
-    trusted_accounts: Vec<String>,
+    trusted_accounts: Option<Bound<'_, PyAny>>,
     trusted_org: Option<String>,
     partition: Option<String>,
 ) -> PyResult<Py<PyAny>> {
-    let doc = Document::from_py(policy, "policy")?;
-    parse_policy(py, &doc)?;
+    let (doc, _) = read_policy(py, policy)?;
+    let trusted_accounts = accounts_of(trusted_accounts.as_ref())?;
     let options = options(account, trusted_accounts, trusted_org, partition)?;
     analyze_policy(py, &doc.text(), &options)
 }
 
-/// Paths: one `str` or path, or a sequence of them.
+/// Paths: one `str` or path, or an iterable of them; at least one, and not `-` (standard
+/// input is the command line's, not a library's).
 fn paths_of(obj: &Bound<'_, PyAny>) -> PyResult<Vec<PathBuf>> {
-    if let Ok(one) = obj.extract::<PathBuf>() {
-        return Ok(vec![one]);
+    let paths = match obj.extract::<PathBuf>() {
+        Ok(one) => vec![one],
+        Err(_) => {
+            let mut all = Vec::new();
+            for item in obj
+                .try_iter()
+                .map_err(|_| PyTypeError::new_err("paths: a path or a list of paths"))?
+            {
+                all.push(
+                    item?
+                        .extract::<PathBuf>()
+                        .map_err(|_| PyTypeError::new_err("paths: a path or a list of paths"))?,
+                );
+            }
+            all
+        }
+    };
+    if paths.is_empty() {
+        return Err(PyValueError::new_err("paths: give at least one path"));
     }
-    obj.extract::<Vec<PathBuf>>()
-        .map_err(|_| PyTypeError::new_err("paths: a path or a list of paths"))
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        return Err(PyValueError::new_err(
+            "paths: `-` (standard input) is not read by trustsim.scan; give the text to trustsim.analyze",
+        ));
+    }
+    Ok(paths)
 }
 
 /// Reads every input as `trustsim analyze` reads it (policies, CloudFormation templates,
@@ -194,16 +262,20 @@ fn paths_of(obj: &Bound<'_, PyAny>) -> PyResult<Vec<PathBuf>> {
 /// command would exit with) and `messages` (its notes and warnings). Input errors are in the
 /// report's `errors`; a bad option raises `ValueError`.
 #[pyfunction]
-#[pyo3(signature = (
-    paths, *, account=None, trusted_accounts=Vec::new(), trusted_org=None, partition=None,
-    parameters=None, config=None, fail_on=None, input_kind=None, allow_empty=false, baseline=None
-))]
+#[pyo3(
+    signature = (
+        paths, *, account=None, trusted_accounts=None, trusted_org=None, partition=None,
+        parameters=None, config=None, fail_on=None, input_kind=None, allow_empty=false,
+        baseline=None
+    ),
+    text_signature = "(paths, *, account=None, trusted_accounts=(), trusted_org=None, partition=None, parameters=None, config=None, fail_on=None, input_kind=None, allow_empty=False, baseline=None)"
+)]
 #[allow(clippy::too_many_arguments)]
 fn scan(
     py: Python<'_>,
     paths: &Bound<'_, PyAny>,
     account: Option<String>,
-    trusted_accounts: Vec<String>,
+    trusted_accounts: Option<Bound<'_, PyAny>>,
     trusted_org: Option<String>,
     partition: Option<String>,
     parameters: Option<Bound<'_, PyDict>>,
@@ -223,7 +295,7 @@ fn scan(
     if let Some(a) = account {
         flag("--account", a.into());
     }
-    for a in trusted_accounts {
+    for a in accounts_of(trusted_accounts.as_ref())? {
         flag("--trusted-account", a.into());
     }
     if let Some(o) = trusted_org {
@@ -305,8 +377,7 @@ impl Policy {
     /// Reads and validates a trust policy (`dict` or JSON `str`); raises `PolicyError`.
     #[new]
     fn new(py: Python<'_>, policy: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let doc = Document::from_py(policy, "policy")?;
-        let parsed = parse_policy(py, &doc)?;
+        let (doc, parsed) = read_policy(py, policy)?;
         Ok(Self {
             policy: parsed,
             text: doc.text(),
@@ -333,15 +404,19 @@ impl Policy {
     }
 
     /// The analysis report of this policy, as `trustsim.analyze` gives it.
-    #[pyo3(signature = (account=None, trusted_accounts=Vec::new(), trusted_org=None, partition=None))]
+    #[pyo3(
+        signature = (account=None, trusted_accounts=None, trusted_org=None, partition=None),
+        text_signature = "($self, account=None, trusted_accounts=(), trusted_org=None, partition=None)"
+    )]
     fn analyze(
         &self,
         py: Python<'_>,
         account: Option<String>,
-        trusted_accounts: Vec<String>,
+        trusted_accounts: Option<Bound<'_, PyAny>>,
         trusted_org: Option<String>,
         partition: Option<String>,
     ) -> PyResult<Py<PyAny>> {
+        let trusted_accounts = accounts_of(trusted_accounts.as_ref())?;
         let options = options(account, trusted_accounts, trusted_org, partition)?;
         analyze_policy(py, &self.text, &options)
     }
@@ -407,9 +482,13 @@ impl Evaluation {
         self.evaluation.deciding()
     }
 
-    /// The answer as a new `dict`.
+    /// The answer as a new `dict` of its own (built again: changing it changes nothing else).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.answer(py)?.copy()
+        let value = self.evaluation.to_json(&self.request);
+        pythonize::pythonize(py, &value)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?
+            .cast_into::<PyDict>()
+            .map_err(|e| PyValueError::new_err(e.to_string()))
     }
 
     fn __getitem__<'py>(

@@ -276,3 +276,75 @@ def test_deciding_names_the_statements_that_decided():
     assert (allowed.decision, allowed.deciding) == ("Allow", [0])
     nobody = policy.evaluate({"principal": "444455556666"})
     assert (nobody.decision, nobody.deciding) == ("ImplicitDeny", [])
+
+
+def test_policies_and_requests_may_be_paths_and_errors_then_name_the_file(root, tmp_path):
+    events = root / "examples" / "eventbridge-role.json"
+    forged = root / "examples" / "forged-eventbridge-request.json"
+    assert trustsim.evaluate(events, forged) == trustsim.evaluate(
+        events.read_text(), forged.read_bytes()
+    )
+    assert trustsim.analyze(events)["summary"]["findings"] == 1
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole", "Condition": {"StringEqual": {}}}]}')
+    with pytest.raises(trustsim.PolicyError) as caught:
+        trustsim.Policy(bad)
+    assert caught.value.path == bad
+    assert str(caught.value).startswith(f"{bad}: /Statement/0/Condition/StringEqual: ")
+    with pytest.raises(OSError):
+        trustsim.Policy(tmp_path / "missing.json")
+
+
+def test_policy_errors_pickle_whole():
+    import pickle
+
+    with pytest.raises(trustsim.PolicyError) as caught:
+        trustsim.Policy('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow"}]}')
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert (again.pointer, again.path, again.line, again.help, str(again)) == (
+        caught.value.pointer,
+        caught.value.path,
+        caught.value.line,
+        caught.value.help,
+        str(caught.value),
+    )
+
+
+def test_trusted_accounts_may_be_one_comma_list():
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999900001111:root"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    as_list = trustsim.analyze(policy, account="111122223333", trusted_accounts=["999900001111", "222233334444"])
+    as_text = trustsim.analyze(policy, account="111122223333", trusted_accounts="999900001111, 222233334444")
+    assert as_list == as_text and as_list["summary"]["findings"] == 0
+    with pytest.raises(TypeError):
+        trustsim.analyze(policy, trusted_accounts=7)
+
+
+def test_scan_takes_any_iterable_of_paths_but_not_none_or_standard_input(root):
+    examples = root / "examples"
+    one = trustsim.scan(p for p in [examples / "eventbridge-role.json"])
+    assert one["summary"]["roles"] == 1
+    with pytest.raises(ValueError, match="at least one path"):
+        trustsim.scan([])
+    with pytest.raises(ValueError, match="standard input"):
+        trustsim.scan("-")
+
+
+def test_to_dict_is_a_copy_of_its_own(root):
+    policy = trustsim.Policy(root / "examples" / "eventbridge-role.json")
+    answer = policy.evaluate(root / "examples" / "forged-eventbridge-request.json")
+    copy = answer.to_dict()
+    copy["statements"].append("changed")
+    assert answer.to_dict() != copy
+    assert json.loads(json.dumps(answer.to_dict())) == answer
+
+
+def test_signatures_show_their_defaults():
+    import inspect
+
+    assert "trusted_accounts=()" in str(inspect.signature(trustsim.analyze))
+    assert "allow_empty=False" in str(inspect.signature(trustsim.scan))

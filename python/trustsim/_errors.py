@@ -10,8 +10,9 @@ class PolicyError(ValueError):
     """A trust policy or request that AWS would reject, or that trustsim cannot read.
 
     ``pointer`` is the JSON Pointer of the bad element (``/Statement/0/Condition/StringEqual``,
-    or ``(document root)``), ``path`` the file when there is one, ``line`` the line of a JSON
-    syntax error, and ``help`` what would be right (or ``None``).
+    or ``(document root)``), ``path`` the file when the policy or request was given as a path
+    (``pathlib.Path``), ``line`` the line of a JSON syntax error, and ``help`` what would be
+    right (or ``None``).
     """
 
     def __init__(
@@ -28,6 +29,11 @@ class PolicyError(ValueError):
         self.path = path
         self.line = line
         self.help = help
+
+    def __reduce__(self):
+        # Pickled with every field, so that the error crosses process boundaries
+        # (multiprocessing, concurrent.futures) whole.
+        return (type(self), (self.message, self.pointer, self.path, self.line, self.help))
 
     def __str__(self) -> str:
         if self.help:

@@ -1,18 +1,21 @@
 """Type stubs of trustsim's Rust extension (re-exported by ``trustsim``)."""
 
 import os
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
-Json = Union[str, Mapping[str, Any]]
+# A policy or request: a dict, JSON text (str or UTF-8 bytes), or the path of a JSON file.
+Json = Union[str, bytes, os.PathLike, Mapping[str, Any]]
 PathLike = Union[str, os.PathLike]
+# Account IDs: a sequence, or one str (a comma list, as the command line takes them).
+Accounts = Union[str, Sequence[str]]
 
 __version__: str
 
 def evaluate(policy: Json, request: Json) -> Dict[str, Any]:
     """Evaluates a simulated AssumeRole request against a trust policy.
 
-    ``policy`` and ``request`` are dicts or JSON strings (the request in the format of
-    docs/cli.md, "Request file"). Returns the JSON of ``trustsim eval --format json``:
+    ``policy`` and ``request`` are dicts, JSON text or paths of JSON files (the request in the
+    format of docs/cli.md, "Request format"). Returns the JSON of ``trustsim eval --format json``:
     ``decision`` (``"Allow"``, ``"ExplicitDeny"``, ``"ImplicitDeny"``), ``statements`` (how
     each statement fared, with every condition's explanation and JSON Pointer), ``context``,
     ``actions`` and ``notes``. Raises ``PolicyError`` for an invalid policy or request, with its JSON
@@ -22,7 +25,7 @@ def evaluate(policy: Json, request: Json) -> Dict[str, Any]:
 def analyze(
     policy: Json,
     account: Optional[str] = None,
-    trusted_accounts: Sequence[str] = (),
+    trusted_accounts: Accounts = (),
     trusted_org: Optional[str] = None,
     partition: Optional[str] = None,
 ) -> Dict[str, Any]:
@@ -36,10 +39,10 @@ def analyze(
     """
 
 def scan(
-    paths: Union[PathLike, Sequence[PathLike]],
+    paths: Union[PathLike, Iterable[PathLike]],
     *,
     account: Optional[str] = None,
-    trusted_accounts: Sequence[str] = (),
+    trusted_accounts: Accounts = (),
     trusted_org: Optional[str] = None,
     partition: Optional[str] = None,
     parameters: Optional[Mapping[str, str]] = None,
@@ -56,7 +59,7 @@ def scan(
     ``summary``) plus ``exit_status`` (what the command would exit with: 0, 1 or 3) and
     ``messages`` (its notes and warnings). An input error is in ``errors`` and the other inputs
     are still analysed; no role at all is an error too (``exit_status`` 1) unless
-    ``allow_empty``; a bad option raises ``ValueError``. No config file
+    ``allow_empty``; a bad option, no path, or ``-`` raises ``ValueError``. No config file
     is read unless ``config`` names one. Roles are analysed on the Rust thread pool with the GIL
     released.
     """
@@ -73,7 +76,7 @@ class Policy:
     def analyze(
         self,
         account: Optional[str] = None,
-        trusted_accounts: Sequence[str] = (),
+        trusted_accounts: Accounts = (),
         trusted_org: Optional[str] = None,
         partition: Optional[str] = None,
     ) -> Dict[str, Any]:
@@ -87,7 +90,9 @@ class Policy:
 class Evaluation(Mapping[str, Any]):
     """The answer of ``Policy.evaluate``: the keys of ``trustsim eval --format json``
     (``decision``, ``statements``, ``context``, ``actions``, ``notes``), built on first use.
-    Equal to the dict ``trustsim.evaluate`` gives for the same policy and request."""
+    Equal to the dict ``trustsim.evaluate`` gives for the same policy and request. Its values
+    are the mapping's own: change a ``to_dict()`` copy, not them; ``json.dumps`` and
+    ``copy.deepcopy`` take ``to_dict()``."""
 
     @property
     def decision(self) -> str:

@@ -245,3 +245,72 @@ fn exit_statuses_follow_the_contract() {
         [0, 1, 2, 3]
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_completions_and_the_man_page_quietly() {
+    for args in [&["completions", "bash"][..], &["man"], &["man", "analyze"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_trustsim"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before reading anything.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(!text(&out.stderr).contains("panicked"), "{args:?}");
+    }
+}
+
+#[test]
+fn each_subcommand_has_its_man_page() {
+    for sub in ["eval", "analyze", "completions", "man"] {
+        let out = trustsim(&["man", sub], None);
+        assert_eq!(out.status.code(), Some(0), "{sub}");
+        let page = text(&out.stdout);
+        assert!(
+            page.contains(&format!(".TH trustsim-{sub} 1")),
+            "{sub}: {page}"
+        );
+    }
+    let analyze = text(&trustsim(&["man", "analyze"], None).stdout);
+    assert!(analyze.contains("trusted\\-account"), "{analyze}");
+    let unknown = trustsim(&["man", "nope"], None);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(text(&unknown.stderr).contains("`nope` is not a subcommand"));
+}
+
+#[test]
+fn a_run_refused_before_it_writes_leaves_the_output_file_as_it_was() {
+    let dir = scratch("output-kept");
+    let kept = dir.join("kept.json");
+    std::fs::write(&kept, "earlier report\n").unwrap();
+    let bad = ["analyze", "eventbridge-role.json", "--account", "12", "-o"];
+    let out = trustsim(&[&bad[..], &[kept.to_str().unwrap()]].concat(), None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), "earlier report\n");
+    let fresh = dir.join("fresh.json");
+    let out = trustsim(&[&bad[..], &[fresh.to_str().unwrap()]].concat(), None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!fresh.exists(), "a file the refused run created is removed");
+    // A run that writes replaces the old report.
+    let good = ["analyze", "eventbridge-role.json", "--no-config", "-o"];
+    let out = trustsim(&[&good[..], &[kept.to_str().unwrap()]].concat(), None);
+    assert_eq!(out.status.code(), Some(3));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&kept).unwrap()).unwrap();
+    assert_eq!(report["summary"]["roles"], 1);
+}
+
+#[test]
+fn standard_input_is_read_once() {
+    let out = trustsim(&["eval", "-", "--request", "-"], Some("{}"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("standard input can be read once"));
+}
