@@ -9,6 +9,7 @@
 //! are in `docs/threats.md`.
 
 pub mod branches;
+pub mod diff;
 pub(crate) mod fix;
 pub mod partition;
 pub mod provenance;

@@ -200,8 +200,47 @@ enum TSeg {
     Ip,
 }
 
+/// What a candidate request must do to be a witness.
+#[derive(Clone, Copy, Debug)]
+pub enum Target<'a> {
+    /// Be allowed by the policy searched.
+    Allowed,
+    /// Be allowed by `allowed` and denied by `denied` (`trustsim diff`: a request one policy
+    /// lets in and the other does not). The policy searched must hold every statement of both,
+    /// so that the candidates tell apart every predicate either reads.
+    Differs {
+        /// The policy that must allow it.
+        allowed: &'a TrustPolicy,
+        /// The policy that must deny it.
+        denied: &'a TrustPolicy,
+    },
+}
+
+impl Target<'_> {
+    /// Does the request meet the target (`policy` is the policy searched)?
+    pub(crate) fn holds(&self, policy: &TrustPolicy, request: &Request) -> bool {
+        match self {
+            Target::Allowed => decide(policy, request) == Decision::Allow,
+            Target::Differs { allowed, denied } => {
+                decide(allowed, request) == Decision::Allow
+                    && decide(denied, request) != Decision::Allow
+            }
+        }
+    }
+}
+
 /// Runs a scenario against the policy.
 pub fn run(policy: &TrustPolicy, scenario: &Scenario, literals: &[String]) -> Outcome {
+    run_for(policy, scenario, literals, Target::Allowed)
+}
+
+/// Runs a scenario against the policy for a target: [`run`] is [`Target::Allowed`].
+pub fn run_for(
+    policy: &TrustPolicy,
+    scenario: &Scenario,
+    literals: &[String],
+    target: Target<'_>,
+) -> Outcome {
     let mut limits = Limits::default();
     // Keys the policy reads, by folded name, with the conditions on each. A statement whose
     // principal names no caller of the scenario never applies, so its conditions cannot change
@@ -285,8 +324,15 @@ pub fn run(policy: &TrustPolicy, scenario: &Scenario, literals: &[String]) -> Ou
         limits: Limits::default(),
     };
     for present in worlds {
-        let (w, all, failing, wf) =
-            run_world(&sub, scenario, &conds, literals, present, &mut limits);
+        let (w, all, failing, wf) = run_world(
+            &sub,
+            scenario,
+            &conds,
+            literals,
+            present,
+            target,
+            &mut limits,
+        );
         if let Some(w) = w {
             if present {
                 result.all_fresh = all;
@@ -345,6 +391,7 @@ fn run_world(
     conds: &BTreeMap<String, (String, Vec<&Condition>)>,
     literals: &[String],
     service_keys_present: bool,
+    target: Target<'_>,
     limits: &mut Limits,
 ) -> World {
     // The caller's own key, for IAM callers.
@@ -702,7 +749,7 @@ fn run_world(
         })
         .collect();
     for combo in &combos {
-        match search_combo(policy, scenario, &plans, &fixed, combo, limits) {
+        match search_combo(policy, scenario, &plans, &fixed, combo, target, limits) {
             Some(r) => {
                 succeeded += 1;
                 if witness.is_none() {

@@ -11,6 +11,7 @@
 
 mod analysis;
 mod analysis_properties;
+mod diff;
 mod fuzz_replay;
 mod kit;
 mod knowledge;

@@ -167,8 +167,14 @@ pub(super) fn search_combo(
     plans: &[KeyPlan],
     fixed: &[Option<Vec<Option<Vec<String>>>>],
     combo: &[(&'static str, String)],
+    target: super::Target<'_>,
     limits: &mut Limits,
 ) -> Option<Request> {
+    // The policy a witness must be allowed by: the decision alone, checked first.
+    let allowing = match target {
+        super::Target::Allowed => policy,
+        super::Target::Differs { allowed, .. } => allowed,
+    };
     let lists = resolve_variables(scenario, plans, fixed, combo, limits);
     let total: usize = lists
         .iter()
@@ -253,12 +259,16 @@ pub(super) fn search_combo(
                     .into_iter()
                     .map(|(_, lower)| lower),
             );
-            let fast =
-                crate::eval::decide_parts(policy, base.principal(), actions.into_iter(), &overlay);
+            let fast = crate::eval::decide_parts(
+                allowing,
+                base.principal(),
+                actions.into_iter(),
+                &overlay,
+            );
             if fast == Decision::Allow {
                 // The witness is a real request, checked again by the evaluator.
                 if let Some(r) = build(scenario, plans, &lists, &index) {
-                    if decide(policy, &r) == Decision::Allow {
+                    if target.holds(policy, &r) {
                         return Some(r);
                     }
                 }

@@ -1,0 +1,235 @@
+//! Does a change to a trust policy let anyone new in? For each threat class, the analysis's own
+//! search, run over both policies at once: its candidates come from every statement of the old
+//! and the new policy together (so they tell apart every predicate either policy reads, the
+//! product of the two), and a witness must be allowed by one policy and denied by the other
+//! (`search::Target::Differs`). A class is **widened** when some request of it is allowed by the
+//! new policy and denied by the old one, **narrowed** for the converse, **unchanged** when the
+//! search in both directions was complete and found none (a proof, as `restricted` is), and
+//! **inconclusive** when a bound was reached or the class holds a case the model does not cover.
+//! Every witness is replayed by the evaluator against both policies before it is reported.
+//!
+//! ```
+//! use trustsim_evaluator::analysis::diff::{diff, Change};
+//! use trustsim_evaluator::{AnalysisOptions, Threat, TrustPolicy};
+//! let old = TrustPolicy::from_json(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+//!   "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole",
+//!   "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}}]}"#).unwrap();
+//! let new = TrustPolicy::from_json(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+//!   "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#).unwrap();
+//! let options = AnalysisOptions { account: Some("111122223333".into()), ..Default::default() };
+//! let d = diff(&old, &new, &options);
+//! assert_eq!(d.class(Threat::ForgedService).change(), Change::Widened);
+//! assert_eq!(diff(&new, &old, &options).class(Threat::ForgedService).change(), Change::Narrowed);
+//! assert_eq!(diff(&old, &old, &options).class(Threat::ForgedService).change(), Change::Unchanged);
+//! ```
+
+use super::search::{self, Scenario, Target};
+use super::{scenario, AnalysisOptions, Threat};
+use crate::eval::{decide, Decision};
+use crate::policy::TrustPolicy;
+use crate::request::Request;
+
+/// How a class of callers fares from the old policy to the new.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Change {
+    /// No request of the class is allowed by one policy and denied by the other: a proof.
+    Unchanged,
+    /// Some request of the class that the old policy allowed is denied now, and none is let in
+    /// that was not before.
+    Narrowed,
+    /// The search could not decide (a bound was reached, or a case the model does not cover).
+    Inconclusive,
+    /// Some request of the class is allowed by the new policy and was denied by the old one
+    /// (whatever else changed).
+    Widened,
+}
+
+impl Change {
+    /// As written in output: `unchanged`, `narrowed`, `inconclusive`, `widened`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Change::Unchanged => "unchanged",
+            Change::Narrowed => "narrowed",
+            Change::Inconclusive => "inconclusive",
+            Change::Widened => "widened",
+        }
+    }
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One class of callers, compared.
+#[derive(Clone, Debug)]
+pub struct ClassDiff {
+    /// The class.
+    pub threat: Threat,
+    /// A request of the class that the new policy allows and the old one denies.
+    pub widened: Option<Request>,
+    /// A request of the class that the old policy allowed and the new one denies.
+    pub narrowed: Option<Request>,
+    /// Whether both searches were complete (no bound reached, every case modelled).
+    pub exact: bool,
+    /// Why they were not, in words (empty when they were).
+    pub why_inexact: Vec<&'static str>,
+}
+
+impl ClassDiff {
+    /// The headline: widened when anything got in that did not before, else narrowed, else
+    /// unchanged when both searches were complete, else inconclusive.
+    pub fn change(&self) -> Change {
+        if self.widened.is_some() {
+            Change::Widened
+        } else if self.narrowed.is_some() && self.exact {
+            Change::Narrowed
+        } else if self.exact {
+            Change::Unchanged
+        } else {
+            Change::Inconclusive
+        }
+    }
+}
+
+/// Every class of callers, compared.
+#[derive(Clone, Debug)]
+pub struct Diff {
+    /// One per threat, in [`Threat::ALL`] order.
+    pub classes: Vec<ClassDiff>,
+}
+
+impl Diff {
+    /// The comparison of a class.
+    pub fn class(&self, threat: Threat) -> &ClassDiff {
+        // `diff` builds one entry per threat; a hand-built `Diff` without one gets a class that
+        // is inconclusive, never a proof.
+        self.classes
+            .iter()
+            .find(|c| c.threat == threat)
+            .unwrap_or_else(|| unreachable_class())
+    }
+
+    /// Whether any class got wider.
+    pub fn widened(&self) -> bool {
+        self.classes.iter().any(|c| c.change() == Change::Widened)
+    }
+}
+
+/// A placeholder for [`Diff::class`] on a `Diff` with no classes (only a hand-built one):
+/// inconclusive, never a proof.
+fn unreachable_class() -> &'static ClassDiff {
+    static EMPTY: std::sync::LazyLock<ClassDiff> = std::sync::LazyLock::new(|| ClassDiff {
+        threat: Threat::Public,
+        widened: None,
+        narrowed: None,
+        exact: false,
+        why_inexact: vec!["the class was not compared"],
+    });
+    &EMPTY
+}
+
+/// Compares `old` and `new` for every threat class, with the owner and zone of trust of
+/// `options`.
+pub fn diff(old: &TrustPolicy, new: &TrustPolicy, options: &AnalysisOptions) -> Diff {
+    Diff {
+        classes: Threat::ALL
+            .iter()
+            .map(|t| diff_threat(old, new, *t, options))
+            .collect(),
+    }
+}
+
+/// Both policies' statements in one policy: what the search plans its candidates from.
+fn union(old: &TrustPolicy, new: &TrustPolicy) -> TrustPolicy {
+    TrustPolicy {
+        version: new.version.clone(),
+        id: new.id.clone(),
+        statements: old
+            .statements
+            .iter()
+            .chain(&new.statements)
+            .cloned()
+            .collect(),
+        warnings: Vec::new(),
+        document: serde_json::Value::Null,
+        length: old.length + new.length,
+    }
+}
+
+/// Compares `old` and `new` for one threat class.
+pub fn diff_threat(
+    old: &TrustPolicy,
+    new: &TrustPolicy,
+    threat: Threat,
+    options: &AnalysisOptions,
+) -> ClassDiff {
+    let both = union(old, new);
+    let (scenarios, _) = scenario::scenarios(&both, threat, options);
+    let literals = search::literals(&both);
+    let mut result = ClassDiff {
+        threat,
+        widened: None,
+        narrowed: None,
+        exact: true,
+        why_inexact: Vec::new(),
+    };
+    let zone: Vec<String> = options
+        .account
+        .iter()
+        .chain(&options.trusted_accounts)
+        .cloned()
+        .collect();
+    let mut searched: Vec<Scenario> = Vec::new();
+    for (scenario, _) in &scenarios {
+        let scenario = Scenario {
+            zone: zone.clone(),
+            ..scenario.clone()
+        };
+        for (allowed, denied, slot) in [(new, old, true), (old, new, false)] {
+            let found = if slot {
+                &result.widened
+            } else {
+                &result.narrowed
+            };
+            if found.is_some() {
+                continue;
+            }
+            let outcome = search::run_for(
+                &both,
+                &scenario,
+                &literals,
+                Target::Differs { allowed, denied },
+            );
+            for reason in outcome.limits.reasons() {
+                if !result.why_inexact.contains(&reason) {
+                    result.why_inexact.push(reason);
+                }
+            }
+            result.exact &= outcome.limits.is_exact();
+            // Replayed: allowed by one, denied by the other, or not reported.
+            let witness = outcome.witness.filter(|w| {
+                decide(allowed, w) == Decision::Allow && decide(denied, w) != Decision::Allow
+            });
+            if slot {
+                result.widened = witness;
+            } else {
+                result.narrowed = witness;
+            }
+        }
+        searched.push(scenario);
+    }
+    // Cases the model does not cover, in either policy, make "no difference" no proof.
+    if result.widened.is_none() || result.narrowed.is_none() {
+        for policy in [old, new] {
+            for reason in threat.model().uncovered(policy, &searched) {
+                result.exact = false;
+                if !result.why_inexact.contains(&reason) {
+                    result.why_inexact.push(reason);
+                }
+            }
+        }
+    }
+    result
+}
