@@ -9,6 +9,7 @@ mod analyze_cmd;
 mod config;
 mod context_arg;
 mod diff;
+mod diff_cmd;
 pub mod error;
 mod eval_cmd;
 pub mod exit;
@@ -53,6 +54,8 @@ enum Command {
     Eval(eval_cmd::EvalArgs),
     /// Could any caller the owner did not mean to trust assume these roles?
     Analyze(analyze_cmd::AnalyzeArgs),
+    /// Does this change let anyone new assume the roles? (OLD NEW, or --git REV PATHS)
+    Diff(diff_cmd::DiffArgs),
     /// Print a shell completion script (for example `trustsim completions bash >
     /// ~/.local/share/bash-completion/completions/trustsim`).
     Completions {
@@ -286,6 +289,7 @@ where
     let status = match cli.command {
         Command::Eval(args) => eval_cmd::run(&args, &mut io),
         Command::Analyze(args) => analyze_cmd::run(&args, &mut io),
+        Command::Diff(args) => diff_cmd::run(&args, &mut io),
         Command::Completions { shell } => {
             // Generated in memory: clap_complete panics when its writer fails (a closed pipe).
             let mut script = Vec::new();

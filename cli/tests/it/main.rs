@@ -11,6 +11,7 @@
 
 mod analyze;
 mod conventions;
+mod diff_cmd;
 mod docs_examples;
 mod errors;
 mod eval;

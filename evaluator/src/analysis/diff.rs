@@ -141,8 +141,29 @@ pub fn diff(old: &TrustPolicy, new: &TrustPolicy, options: &AnalysisOptions) -> 
     }
 }
 
-/// Both policies' statements in one policy: what the search plans its candidates from.
+/// Both policies' statements in one policy: what the search plans its candidates from. A
+/// statement of its own adds the request parameters that imply more actions (session tags imply
+/// `sts:TagSession`, a source identity `sts:SetSourceIdentity`; IAM User Guide, "Passing
+/// session tags in AWS STS" and "Monitor and control actions taken with assumed roles"): one
+/// policy alone is never easier to get into with them, but two policies can differ on them
+/// (one allows `sts:TagSession` and the other not), so the candidates include requests with and
+/// without them. The statement is only planned from: decisions are the two policies' own.
 fn union(old: &TrustPolicy, new: &TrustPolicy) -> TrustPolicy {
+    let implying = TrustPolicy::from_value(&serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "sts:AssumeRole",
+            "Condition": {"Null": {
+                "aws:TagKeys": "false",
+                "sts:TransitiveTagKeys": "false",
+                "sts:SourceIdentity": "false",
+            }},
+        }],
+    }))
+    .map(|p| p.statements)
+    .unwrap_or_default();
     TrustPolicy {
         version: new.version.clone(),
         id: new.id.clone(),
@@ -150,6 +171,7 @@ fn union(old: &TrustPolicy, new: &TrustPolicy) -> TrustPolicy {
             .statements
             .iter()
             .chain(&new.statements)
+            .chain(&implying)
             .cloned()
             .collect(),
         warnings: Vec::new(),

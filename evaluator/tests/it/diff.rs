@@ -221,3 +221,26 @@ fn a_new_trusted_account_widens_for_that_account_only_in_the_zone_or_not() {
         }
     }
 }
+
+#[test]
+fn allowing_session_tags_widens_for_a_caller_that_passes_them() {
+    // Found by the property test: `*` may assume the role but not tag its session; the new
+    // policy trusts EventBridge alone, but with sts:TagSession too. A forged EventBridge
+    // request with session tags was denied and is allowed now.
+    let old = policy(json!([{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}]));
+    let new = policy(
+        json!([{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+        "Action": ["sts:Assume*", "sts:TagSession"]}]),
+    );
+    let d = compare(&old, &new, &options());
+    let forged = d.class(Threat::ForgedService);
+    assert_eq!(forged.change(), Change::Widened);
+    let w = forged.widened.as_ref().unwrap().to_json();
+    assert!(
+        w["context"].get("aws:TagKeys").is_some()
+            || w["context"].get("sts:TransitiveTagKeys").is_some(),
+        "{w}"
+    );
+    // And the public class narrowed: `*` without tags no longer gets in.
+    assert_eq!(d.class(Threat::Public).change(), Change::Narrowed);
+}

@@ -1,0 +1,436 @@
+//! `trustsim diff OLD NEW`: does this change let anyone new assume the role? Roles of the two
+//! inputs (any input kind, read by `sources::scan`) are matched by their identity, and each
+//! matched pair is compared class by class with the analysis's decision procedure
+//! (`analysis::diff`): widened, narrowed, unchanged (proved) or inconclusive, with a witness
+//! request the evaluator replays. `--git REV` reads OLD from a git revision of the same paths.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use serde_json::{json, Value};
+use trustsim_evaluator::analysis::diff::{diff, Change, ClassDiff};
+use trustsim_evaluator::analysis::owner_from;
+use trustsim_evaluator::sources::{self, ScanOptions};
+use trustsim_evaluator::{analyze, AnalysisOptions, Threat, TrustPolicy};
+
+use crate::exit::Exit;
+use crate::{Format, Io};
+
+/// Arguments of `trustsim diff`.
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// OLD then NEW (each a policy, template, plan, export or directory); with `--git REV`,
+    /// the paths to compare with their state at REV.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Read OLD from this git revision of the same paths (`git show REV:PATH`).
+    #[arg(long, value_name = "REV")]
+    pub git: Option<String>,
+    /// The role owner's 12-digit account ID.
+    #[arg(long)]
+    pub account: Option<String>,
+    /// An account in the owner's zone of trust (repeatable; comma lists accepted).
+    #[arg(long = "trusted-account", value_delimiter = ',')]
+    pub trusted_accounts: Vec<String>,
+    /// The owner's organization (`o-...`), in the zone of trust.
+    #[arg(long)]
+    pub trusted_org: Option<String>,
+    /// Output format (default: human on a terminal, json otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Exit with status 3 when a class widened (the default), or never.
+    #[arg(long, value_enum, default_value_t = DiffFailOn::Widened)]
+    pub fail_on: DiffFailOn,
+}
+
+/// `--fail-on` of `diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFailOn {
+    /// Some class widened.
+    Widened,
+    /// Never: report only.
+    Never,
+}
+
+/// One side's roles, by their identity.
+struct Side {
+    roles: BTreeMap<String, sources::Role>,
+    errors: Vec<String>,
+}
+
+/// The identity a role is matched by: its ARN when the input gives one; else its place in the
+/// input relative to the path given (`templates/app.yaml#/Resources/Role`), without the file
+/// when both sides are single files (so `old.json` and `new.json` match).
+fn identity(role: &sources::Role, root: &Path, index: usize, single_files: bool) -> String {
+    if let Some(arn) = &role.arn {
+        return arn.clone();
+    }
+    let (file, fragment) = role
+        .source
+        .split_once('#')
+        .unwrap_or((role.source.as_str(), ""));
+    if single_files {
+        return format!("#{fragment}");
+    }
+    let file = Path::new(file);
+    let relative = file.strip_prefix(root).unwrap_or(file);
+    format!("{index}:{}#{fragment}", relative.display())
+}
+
+fn read_side(roots: &[PathBuf], single_files: bool, options: &ScanOptions) -> Side {
+    let mut side = Side {
+        roles: BTreeMap::new(),
+        errors: Vec::new(),
+    };
+    for (i, root) in roots.iter().enumerate() {
+        let report = sources::scan(std::slice::from_ref(root), options);
+        side.errors
+            .extend(report.errors.iter().map(|e| sources::error_text(e)));
+        for found in report.roles {
+            match found.read() {
+                Ok(role) => {
+                    let key = identity(&role, root, i, single_files);
+                    side.roles.insert(key, role);
+                }
+                Err(e) => side.errors.push(sources::error_text(&e)),
+            }
+        }
+    }
+    side
+}
+
+/// OLD at a git revision: each file of the paths at `rev`, written under a scratch folder at
+/// the same relative place.
+fn from_git(rev: &str, paths: &[PathBuf], scratch: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut roots = Vec::new();
+    for p in paths {
+        let listed = std::process::Command::new("git")
+            .args(["ls-tree", "-r", "--name-only", rev, "--"])
+            .arg(p)
+            .output()
+            .map_err(|e| format!("git: cannot run: {e}"))?;
+        if !listed.status.success() {
+            return Err(format!(
+                "git ls-tree {rev} -- {}: {}",
+                p.display(),
+                String::from_utf8_lossy(&listed.stderr).trim()
+            ));
+        }
+        for file in String::from_utf8_lossy(&listed.stdout).lines() {
+            let shown = std::process::Command::new("git")
+                .arg("show")
+                .arg(format!("{rev}:./{file}"))
+                .output()
+                .map_err(|e| format!("git: cannot run: {e}"))?;
+            if !shown.status.success() {
+                return Err(format!(
+                    "git show {rev}:./{file}: {}",
+                    String::from_utf8_lossy(&shown.stderr).trim()
+                ));
+            }
+            let target = scratch.join(file);
+            if let Some(dir) = target.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            std::fs::write(&target, &shown.stdout)
+                .map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+        roots.push(scratch.join(p));
+    }
+    Ok(roots)
+}
+
+/// A matched, added or removed role, compared.
+struct RoleDiff {
+    identity: String,
+    name: String,
+    source: String,
+    line: Option<usize>,
+    status: &'static str,
+    classes: Vec<ClassDiff>,
+    /// For an added role: its analysis, as `analyze` reports it.
+    added: Option<Value>,
+}
+
+fn policy_of(role: &sources::Role) -> Result<TrustPolicy, String> {
+    TrustPolicy::from_value(&role.document).map_err(|e| sources::place_error(&role.source, &e))
+}
+
+/// Runs the command.
+pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
+    let fail = |io: &mut Io<'_>, msg: &str| {
+        let _ = writeln!(io.err, "trustsim: error: {msg}");
+        Exit::Invalid
+    };
+    for a in args.account.iter().chain(&args.trusted_accounts) {
+        if owner_from(Some(a), None).is_none() {
+            return fail(io, &format!("`{a}` is not a 12-digit account ID"));
+        }
+    }
+    let scratch = std::env::temp_dir().join(format!("trustsim-diff-{}", std::process::id()));
+    let (old_roots, new_roots): (Vec<PathBuf>, Vec<PathBuf>) = match &args.git {
+        Some(rev) => {
+            let _ = std::fs::remove_dir_all(&scratch);
+            match from_git(rev, &args.paths, &scratch) {
+                Ok(old) => (old, args.paths.clone()),
+                Err(e) => return fail(io, &e),
+            }
+        }
+        None => match args.paths.as_slice() {
+            [old, new] => (vec![old.clone()], vec![new.clone()]),
+            _ => {
+                return fail(
+                    io,
+                    "give OLD and NEW, or --git REV and the paths\n  help: trustsim diff old/role.json new/role.json, or trustsim diff --git origin/main templates/",
+                )
+            }
+        },
+    };
+    let single_files =
+        args.git.is_none() && old_roots.iter().chain(&new_roots).all(|p| p.is_file());
+    let scan = |owner: Option<String>| ScanOptions {
+        allow_empty: true,
+        deployment: sources::Deployment {
+            owner,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let old = read_side(&old_roots, single_files, &scan(args.account.clone()));
+    let new = read_side(&new_roots, single_files, &scan(args.account.clone()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let mut errors: Vec<String> = old.errors.into_iter().chain(new.errors).collect();
+    let options_for = |role: &sources::Role| AnalysisOptions {
+        account: role.account.clone().or_else(|| args.account.clone()),
+        partition: role.partition.clone(),
+        trusted_accounts: args.trusted_accounts.clone(),
+        trusted_org: args.trusted_org.clone(),
+    };
+    let mut roles: Vec<RoleDiff> = Vec::new();
+    for (key, role) in &new.roles {
+        let base = |status: &'static str| RoleDiff {
+            identity: key.clone(),
+            name: role.name.clone(),
+            source: role.source.clone(),
+            line: role.line,
+            status,
+            classes: Vec::new(),
+            added: None,
+        };
+        let new_policy = match policy_of(role) {
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let options = options_for(role);
+        match old.roles.get(key) {
+            Some(old_role) => {
+                let old_policy = match policy_of(old_role) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
+                };
+                let d = diff(&old_policy, &new_policy, &options);
+                let mut r = base("changed");
+                if d.classes.iter().all(|c| c.change() == Change::Unchanged) {
+                    r.status = "unchanged";
+                }
+                r.classes = d.classes;
+                roles.push(r);
+            }
+            None => {
+                let mut r = base("added");
+                r.added = Some(analyze(&new_policy, &options).threats_json());
+                roles.push(r);
+            }
+        }
+    }
+    for (key, role) in &old.roles {
+        if !new.roles.contains_key(key) {
+            roles.push(RoleDiff {
+                identity: key.clone(),
+                name: role.name.clone(),
+                source: role.source.clone(),
+                line: role.line,
+                status: "removed",
+                classes: Vec::new(),
+                added: None,
+            });
+        }
+    }
+    let widened = roles.iter().any(|r| {
+        r.classes.iter().any(|c| c.change() == Change::Widened)
+            || r.added.as_ref().is_some_and(|a| {
+                a.as_array().is_some_and(|l| {
+                    l.iter().any(|t| {
+                        matches!(t["verdict"].as_str(), Some("exposed" | "partial"))
+                            && t["threat"] != "account-wide"
+                    })
+                })
+            })
+    });
+    let format = args.format.unwrap_or(if io.terminal {
+        Format::Human
+    } else {
+        Format::Json
+    });
+    let written = match format {
+        Format::Json => writeln!(io.out, "{}", report_json(&roles, &errors)),
+        Format::Sarif => writeln!(io.out, "{}", sarif(&roles)),
+        Format::Human => write!(io.out, "{}", human(&roles)),
+    };
+    for e in &errors {
+        let _ = writeln!(io.err, "trustsim: error: {e}");
+    }
+    if written.is_err() {
+        return Exit::Invalid;
+    }
+    if widened && args.fail_on == DiffFailOn::Widened {
+        Exit::Found
+    } else if !errors.is_empty() {
+        Exit::Invalid
+    } else {
+        Exit::Success
+    }
+}
+
+fn class_json(c: &ClassDiff) -> Value {
+    json!({
+        "threat": c.threat,
+        "change": c.change().name(),
+        "widened": c.widened,
+        "narrowed": c.narrowed,
+        "exact": c.exact,
+        "why_inexact": c.why_inexact,
+    })
+}
+
+/// The JSON report (docs/cli.md, "trustsim diff").
+fn report_json(roles: &[RoleDiff], errors: &[String]) -> Value {
+    let count = |f: &dyn Fn(&RoleDiff) -> bool| roles.iter().filter(|r| f(r)).count();
+    let classes = |change: Change| {
+        roles
+            .iter()
+            .flat_map(|r| &r.classes)
+            .filter(|c| c.change() == change)
+            .count()
+    };
+    json!({
+        "roles": roles.iter().map(|r| json!({
+            "identity": r.identity,
+            "role": r.name,
+            "source": r.source,
+            "line": r.line,
+            "status": r.status,
+            "classes": r.classes.iter().map(class_json).collect::<Vec<_>>(),
+            "threats": r.added,
+        })).collect::<Vec<_>>(),
+        "errors": errors,
+        "summary": {
+            "roles": roles.len(),
+            "changed": count(&|r| r.status == "changed"),
+            "added": count(&|r| r.status == "added"),
+            "removed": count(&|r| r.status == "removed"),
+            "widened": classes(Change::Widened),
+            "narrowed": classes(Change::Narrowed),
+            "inconclusive": classes(Change::Inconclusive),
+        },
+    })
+}
+
+fn human(roles: &[RoleDiff]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    for r in roles {
+        let _ = writeln!(s, "{} ({}): {}", r.name, r.source, r.status);
+        for c in &r.classes {
+            match c.change() {
+                Change::Unchanged => {}
+                change => {
+                    let _ = writeln!(s, "  {change} {}", c.threat);
+                    if let Some(w) = &c.widened {
+                        let _ = writeln!(s, "      now allowed, denied before: {}", w.to_json());
+                    }
+                    if let Some(w) = &c.narrowed {
+                        let _ = writeln!(s, "      allowed before, denied now: {}", w.to_json());
+                    }
+                    if change == Change::Inconclusive {
+                        let _ = writeln!(s, "      not decided: {}", c.why_inexact.join("; "));
+                    }
+                }
+            }
+        }
+        if let Some(threats) = r.added.as_ref().and_then(Value::as_array) {
+            for t in threats {
+                if matches!(t["verdict"].as_str(), Some("exposed" | "partial")) {
+                    let _ = writeln!(
+                        s,
+                        "  {} {}: {}",
+                        t["verdict"].as_str().unwrap_or_default(),
+                        t["threat"].as_str().unwrap_or_default(),
+                        t["explanation"].as_str().unwrap_or_default()
+                    );
+                }
+            }
+        }
+    }
+    let widened = roles
+        .iter()
+        .flat_map(|r| &r.classes)
+        .filter(|c| c.change() == Change::Widened)
+        .count();
+    let _ = writeln!(
+        s,
+        "\n{} role(s): {} class(es) widened",
+        roles.len(),
+        widened
+    );
+    s
+}
+
+/// SARIF 2.1.0: a result for each widened class, at the new role's line.
+fn sarif(roles: &[RoleDiff]) -> Value {
+    let rules: Vec<Value> = Threat::ALL
+        .iter()
+        .map(|t| {
+            json!({
+                "id": format!("trustsim/diff/{t}"),
+                "name": format!("Widened{}", t.rule().name),
+                "shortDescription": {"text": format!("The change lets in requests of the class {t} that were denied before")},
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for r in roles {
+        let file = r.source.split('#').next().unwrap_or_default();
+        for c in r.classes.iter().filter(|c| c.change() == Change::Widened) {
+            let witness = c
+                .widened
+                .as_ref()
+                .map(|w| w.to_json())
+                .unwrap_or(Value::Null);
+            results.push(json!({
+                "ruleId": format!("trustsim/diff/{}", c.threat),
+                "level": "error",
+                "message": {"text": format!("{}: the change widens {}: this request is allowed now and was denied before: {witness}", r.name, c.threat)},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": file},
+                    "region": {"startLine": r.line.unwrap_or(1)},
+                }}],
+            }));
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "trustsim", "version": env!("CARGO_PKG_VERSION"), "rules": rules}},
+            "results": results,
+        }],
+    })
+}
