@@ -149,34 +149,81 @@ pub fn diff(old: &TrustPolicy, new: &TrustPolicy, options: &AnalysisOptions) -> 
 /// (one allows `sts:TagSession` and the other not), so the candidates include requests with and
 /// without them. The statement is only planned from: decisions are the two policies' own.
 fn union(old: &TrustPolicy, new: &TrustPolicy) -> TrustPolicy {
-    let implying = TrustPolicy::from_value(&serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "sts:AssumeRole",
-            "Condition": {"Null": {
-                "aws:TagKeys": "false",
-                "sts:TransitiveTagKeys": "false",
-                "sts:SourceIdentity": "false",
-            }},
-        }],
-    }))
-    .map(|p| p.statements)
-    .unwrap_or_default();
+    // Only where some Allow statement of either policy covers the implied action can the
+    // parameters make a difference: without one, every request that passes them is denied by
+    // both (and planning them would multiply the candidates for nothing).
+    let allows = |action: &str| {
+        old.statements
+            .iter()
+            .chain(&new.statements)
+            .any(|s| s.effect == crate::policy::Effect::Allow && s.actions.covers(action).0)
+    };
+    let mut keys = serde_json::Map::new();
+    if allows("sts:tagsession") {
+        keys.insert("aws:TagKeys".to_owned(), "false".into());
+        keys.insert("sts:TransitiveTagKeys".to_owned(), "false".into());
+    }
+    if allows("sts:setsourceidentity") {
+        keys.insert("sts:SourceIdentity".to_owned(), "false".into());
+    }
+    let implying = if keys.is_empty() {
+        Vec::new()
+    } else {
+        TrustPolicy::from_value(&serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "sts:AssumeRole",
+                "Condition": {"Null": keys},
+            }],
+        }))
+        .map(|p| p.statements)
+        .unwrap_or_default()
+    };
+    // A statement of the new policy written as one of the old adds no predicate: planned once
+    // (a reordering or a small edit costs what one policy does, not two).
+    let old_raw = raw_statements(old);
+    let new_raw = raw_statements(new);
+    let repeated = |i: usize| {
+        new_raw
+            .get(i)
+            .is_some_and(|s| old_raw.iter().any(|o| o == s))
+    };
     TrustPolicy {
         version: new.version.clone(),
         id: new.id.clone(),
         statements: old
             .statements
             .iter()
-            .chain(&new.statements)
+            .chain(
+                new.statements
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !repeated(*i))
+                    .map(|(_, s)| s),
+            )
             .chain(&implying)
             .cloned()
             .collect(),
         warnings: Vec::new(),
         document: serde_json::Value::Null,
         length: old.length + new.length,
+    }
+}
+
+/// The statements of a policy as written (one per parsed statement, in order), or none when the
+/// policy carries no document.
+fn raw_statements(policy: &TrustPolicy) -> Vec<serde_json::Value> {
+    let raw = match policy.document.get("Statement") {
+        Some(serde_json::Value::Array(list)) => list.clone(),
+        Some(one @ serde_json::Value::Object(_)) => vec![one.clone()],
+        _ => Vec::new(),
+    };
+    if raw.len() == policy.statements.len() {
+        raw
+    } else {
+        Vec::new()
     }
 }
 

@@ -262,9 +262,25 @@ pub(super) fn search_combo(
             let fast = crate::eval::decide_parts(
                 allowing,
                 base.principal(),
-                actions.into_iter(),
+                actions.iter().copied(),
                 &overlay,
             );
+            // For a difference, the other policy must deny it too: decided here first, so that
+            // candidates both policies allow are not built as requests.
+            let fast = match target {
+                super::Target::Differs { denied, .. }
+                    if fast == Decision::Allow
+                        && crate::eval::decide_parts(
+                            denied,
+                            base.principal(),
+                            actions.iter().copied(),
+                            &overlay,
+                        ) == Decision::Allow =>
+                {
+                    Decision::ImplicitDeny
+                }
+                _ => fast,
+            };
             if fast == Decision::Allow {
                 // The witness is a real request, checked again by the evaluator.
                 if let Some(r) = build(scenario, plans, &lists, &index) {
