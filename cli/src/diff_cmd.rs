@@ -300,14 +300,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
 }
 
 fn class_json(c: &ClassDiff) -> Value {
-    json!({
-        "threat": c.threat,
-        "change": c.change().name(),
-        "widened": c.widened,
-        "narrowed": c.narrowed,
-        "exact": c.exact,
-        "why_inexact": c.why_inexact,
-    })
+    serde_json::to_value(c).unwrap_or(Value::Null)
 }
 
 /// The JSON report (docs/cli.md, "trustsim diff").

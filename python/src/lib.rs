@@ -225,6 +225,34 @@ fn analyze(
     analyze_policy(py, &doc.text(), &options)
 }
 
+/// Does the change from `old` to `new` let anyone new assume the role? Each threat class
+/// compared with the analysis's decision procedure, as `trustsim diff` compares a role:
+/// `{"classes": [{"threat", "change", "widened", "narrowed", "exact", "why_inexact"}],
+/// "widened": bool}`; `change` is `widened`, `narrowed`, `unchanged` (proved) or
+/// `inconclusive`, and each witness is a request the evaluator replays.
+#[pyfunction]
+#[pyo3(
+    signature = (old, new, account=None, trusted_accounts=None, trusted_org=None, partition=None),
+    text_signature = "(old, new, account=None, trusted_accounts=(), trusted_org=None, partition=None)"
+)]
+fn diff(
+    py: Python<'_>,
+    old: &Bound<'_, PyAny>,
+    new: &Bound<'_, PyAny>,
+    account: Option<String>,
+    trusted_accounts: Option<Bound<'_, PyAny>>,
+    trusted_org: Option<String>,
+    partition: Option<String>,
+) -> PyResult<Py<PyAny>> {
+    let (_, old) = read_policy(py, old)?;
+    let (_, new) = read_policy(py, new)?;
+    let trusted_accounts = accounts_of(trusted_accounts.as_ref())?;
+    let options = options(account, trusted_accounts, trusted_org, partition)?;
+    let d = py.detach(|| trustsim_evaluator::analysis::diff::diff(&old, &new, &options));
+    let value = serde_json::json!({"classes": d.classes, "widened": d.widened()});
+    to_py(py, &value)
+}
+
 /// Paths: one `str` or path, or an iterable of them; at least one, and not `-` (standard
 /// input is the command line's, not a library's).
 fn paths_of(obj: &Bound<'_, PyAny>) -> PyResult<Vec<PathBuf>> {
@@ -555,6 +583,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(analyze, m)?)?;
     m.add_function(wrap_pyfunction!(scan, m)?)?;
+    m.add_function(wrap_pyfunction!(diff, m)?)?;
     m.add_class::<Policy>()?;
     m.add_class::<Evaluation>()?;
     Ok(())

@@ -17,10 +17,19 @@ command line (docs/cli.md), as Python dicts.
 from collections.abc import Mapping
 
 from ._errors import PolicyError
-from ._native import Evaluation, Policy, __version__, analyze, evaluate, scan
+from ._native import Evaluation, Policy, __version__, analyze, diff, evaluate, scan
 
 # `Policy.evaluate` answers with an `Evaluation`: a read-only mapping equal to the dict of
 # `trustsim.evaluate`, built when first read.
 Mapping.register(Evaluation)
 
-__all__ = ["Evaluation", "Policy", "PolicyError", "__version__", "analyze", "evaluate", "scan"]
+__all__ = [
+    "Evaluation",
+    "Policy",
+    "PolicyError",
+    "__version__",
+    "analyze",
+    "diff",
+    "evaluate",
+    "scan",
+]

@@ -64,6 +64,22 @@ def scan(
     released.
     """
 
+def diff(
+    old: Json,
+    new: Json,
+    account: Optional[str] = None,
+    trusted_accounts: Accounts = (),
+    trusted_org: Optional[str] = None,
+    partition: Optional[str] = None,
+) -> Dict[str, Any]:
+    """Does the change from ``old`` to ``new`` let anyone new assume the role?
+
+    Returns ``{"classes": [...], "widened": bool}``: per threat class its ``change``
+    (``"widened"``, ``"narrowed"``, ``"unchanged"`` (proved) or ``"inconclusive"``), the
+    ``widened`` witness (a request ``new`` allows and ``old`` denies) and the ``narrowed`` one,
+    ``exact`` and ``why_inexact``: the classes of ``trustsim diff --format json``.
+    """
+
 class Policy:
     """A trust policy read once, for many requests."""
 

@@ -93,8 +93,25 @@ impl ClassDiff {
     }
 }
 
+/// Serialized as a class of `trustsim diff --format json` (docs/cli.md, "trustsim diff"):
+/// `threat`, `change`, the `widened` and `narrowed` witnesses (requests in the contract's
+/// format, or null), `exact` and `why_inexact`.
+impl serde::Serialize for ClassDiff {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("ClassDiff", 6)?;
+        st.serialize_field("threat", &self.threat)?;
+        st.serialize_field("change", self.change().name())?;
+        st.serialize_field("widened", &self.widened)?;
+        st.serialize_field("narrowed", &self.narrowed)?;
+        st.serialize_field("exact", &self.exact)?;
+        st.serialize_field("why_inexact", &self.why_inexact)?;
+        st.end()
+    }
+}
+
 /// Every class of callers, compared.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Diff {
     /// One per threat, in [`Threat::ALL`] order.
     pub classes: Vec<ClassDiff>,
