@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
-use trustsim_evaluator::analysis::diff::{diff, Change, ClassDiff};
+use trustsim_evaluator::analysis::diff::{diff, Change, Class, ClassDiff};
 use trustsim_evaluator::analysis::owner_from;
 use trustsim_evaluator::sources::{self, ScanOptions};
-use trustsim_evaluator::{analyze, AnalysisOptions, Threat, TrustPolicy};
+use trustsim_evaluator::{analyze, AnalysisOptions, TrustPolicy};
 
 use crate::exit::Exit;
 use crate::{Format, Io};
@@ -345,7 +345,7 @@ fn human(roles: &[RoleDiff]) -> String {
             match c.change() {
                 Change::Unchanged => {}
                 change => {
-                    let _ = writeln!(s, "  {change} {}", c.threat);
+                    let _ = writeln!(s, "  {change} {}", c.class);
                     if let Some(w) = &c.widened {
                         let _ = writeln!(s, "      now allowed, denied before: {}", w.to_json());
                     }
@@ -388,13 +388,18 @@ fn human(roles: &[RoleDiff]) -> String {
 
 /// SARIF 2.1.0: a result for each widened class, at the new role's line.
 fn sarif(roles: &[RoleDiff]) -> Value {
-    let rules: Vec<Value> = Threat::ALL
+    let rules: Vec<Value> = Class::ALL
         .iter()
-        .map(|t| {
+        .map(|c| {
+            let name = match c {
+                Class::Threat(t) => t.rule().name,
+                Class::OwnerAccount => "OwnerAccount",
+                Class::ZoneOfTrust => "ZoneOfTrust",
+            };
             json!({
-                "id": format!("trustsim/diff/{t}"),
-                "name": format!("Widened{}", t.rule().name),
-                "shortDescription": {"text": format!("The change lets in requests of the class {t} that were denied before")},
+                "id": format!("trustsim/diff/{c}"),
+                "name": format!("Widened{name}"),
+                "shortDescription": {"text": format!("The change lets in requests of the class {c} that were denied before")},
             })
         })
         .collect();
@@ -408,9 +413,9 @@ fn sarif(roles: &[RoleDiff]) -> Value {
                 .map(|w| w.to_json())
                 .unwrap_or(Value::Null);
             results.push(json!({
-                "ruleId": format!("trustsim/diff/{}", c.threat),
+                "ruleId": format!("trustsim/diff/{}", c.class),
                 "level": "error",
-                "message": {"text": format!("{}: the change widens {}: this request is allowed now and was denied before: {witness}", r.name, c.threat)},
+                "message": {"text": format!("{}: the change widens {}: this request is allowed now and was denied before: {witness}", r.name, c.class)},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": {"uri": file},
                     "region": {"startLine": r.line.unwrap_or(1)},

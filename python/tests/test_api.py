@@ -355,12 +355,12 @@ def test_diff_says_which_class_widened_with_a_replayed_witness(root):
     open_ = root / "examples" / "eventbridge-role.json"
     d = trustsim.diff(fixed, open_, account="111122223333")
     assert d["widened"] is True
-    forged = next(c for c in d["classes"] if c["threat"] == "forged-service")
+    forged = next(c for c in d["classes"] if c["class"] == "forged-service")
     assert forged["change"] == "widened" and forged["exact"]
     assert trustsim.evaluate(open_, forged["widened"])["decision"] == "Allow"
     assert trustsim.evaluate(fixed, forged["widened"])["decision"] != "Allow"
     back = trustsim.diff(open_, fixed, account="111122223333")
     assert not back["widened"]
-    assert {c["threat"]: c["change"] for c in back["classes"]}["forged-service"] == "narrowed"
+    assert {c["class"]: c["change"] for c in back["classes"]}["forged-service"] == "narrowed"
     same = trustsim.diff(fixed, fixed)
     assert all(c["change"] == "unchanged" for c in same["classes"])

@@ -74,7 +74,8 @@ def diff(
 ) -> Dict[str, Any]:
     """Does the change from ``old`` to ``new`` let anyone new assume the role?
 
-    Returns ``{"classes": [...], "widened": bool}``: per threat class its ``change``
+    Returns ``{"classes": [...], "widened": bool}``: per class (``class``: a threat class,
+    ``owner-account`` or ``zone-of-trust``) its ``change``
     (``"widened"``, ``"narrowed"``, ``"unchanged"`` (proved) or ``"inconclusive"``), the
     ``widened`` witness (a request ``new`` allows and ``old`` denies) and the ``narrowed`` one,
     ``exact`` and ``why_inexact``: the classes of ``trustsim diff --format json``.

@@ -35,7 +35,7 @@ fn class<'a>(report: &'a Value, role: usize, threat: &str) -> &'a Value {
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["threat"] == threat)
+        .find(|c| c["class"] == threat)
         .unwrap()
 }
 
@@ -250,4 +250,64 @@ fn one_path_without_git_is_refused() {
     let out = trustsim(&examples(), &["diff", "eventbridge-role.json"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("give OLD and NEW, or --git REV"));
+}
+
+#[test]
+fn an_account_export_matches_roles_by_arn_and_finds_the_one_that_changed() {
+    let original = examples().join("account-export/ordinary-account.json");
+    let mut export: Value =
+        serde_json::from_str(&std::fs::read_to_string(&original).unwrap()).unwrap();
+    let roles = export["RoleDetailList"].as_array_mut().unwrap();
+    // Another order of the roles, and one role's ExternalId dropped.
+    roles.reverse();
+    let vendor = roles
+        .iter_mut()
+        .find(|r| r["RoleName"] == "monitoring-vendor-integration")
+        .unwrap();
+    vendor["AssumeRolePolicyDocument"]["Statement"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("Condition");
+    let dir = scratch("diff-export");
+    let changed = dir.join("export.json");
+    std::fs::write(&changed, serde_json::to_string_pretty(&export).unwrap()).unwrap();
+    let out = trustsim(
+        &dir,
+        &[
+            "diff",
+            original.to_str().unwrap(),
+            "export.json",
+            "--account",
+            "111122223333",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json_of(&out);
+    assert_eq!(report["summary"]["added"], 0);
+    assert_eq!(report["summary"]["removed"], 0);
+    let changed: Vec<&Value> = report["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "changed")
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(
+        changed[0]["identity"],
+        "arn:aws:iam::111122223333:role/monitoring-vendor-integration"
+    );
+    let deputy = changed[0]["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["class"] == "confused-deputy")
+        .unwrap();
+    assert_eq!(deputy["change"], "widened");
 }

@@ -1,5 +1,6 @@
-//! Does a change to a trust policy let anyone new in? For each threat class, the analysis's own
-//! search, run over both policies at once: its candidates come from every statement of the old
+//! Does a change to a trust policy let anyone new in? For each class of callers (each threat
+//! class, the owner's own account, the zone of trust: [`Class`]), the analysis's own search, run
+//! over both policies at once: its candidates come from every statement of the old
 //! and the new policy together (so they tell apart every predicate either policy reads, the
 //! product of the two), and a witness must be allowed by one policy and denied by the other
 //! (`search::Target::Differs`). A class is **widened** when some request of it is allowed by the
@@ -27,7 +28,7 @@ use super::search::{self, Scenario, Target};
 use super::{scenario, AnalysisOptions, Threat};
 use crate::eval::{decide, Decision};
 use crate::policy::TrustPolicy;
-use crate::request::Request;
+use crate::request::{Principal, Request};
 
 /// How a class of callers fares from the old policy to the new.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -62,11 +63,58 @@ impl std::fmt::Display for Change {
     }
 }
 
+/// A class of callers: a threat class, or the owner's own account, or the accounts of the zone
+/// of trust (callers the owner trusts on purpose, whose changes a reviewer still wants to see:
+/// a change that lets a role of the owner's account in widens `owner-account`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Class {
+    /// The attackers of a threat.
+    Threat(Threat),
+    /// Any IAM role or user of the owner's account.
+    OwnerAccount,
+    /// Any IAM role or user of an account of the zone of trust (`trusted_accounts`).
+    ZoneOfTrust,
+}
+
+impl Class {
+    /// Every class `diff` compares, in report order.
+    pub const ALL: [Class; 7] = [
+        Class::Threat(Threat::Public),
+        Class::Threat(Threat::ForgedService),
+        Class::Threat(Threat::ConfusedDeputy),
+        Class::Threat(Threat::Federated),
+        Class::Threat(Threat::AccountWide),
+        Class::OwnerAccount,
+        Class::ZoneOfTrust,
+    ];
+
+    /// As written in output: the threat's name, `owner-account` or `zone-of-trust`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Threat(t) => t.name(),
+            Class::OwnerAccount => "owner-account",
+            Class::ZoneOfTrust => "zone-of-trust",
+        }
+    }
+}
+
+impl From<Threat> for Class {
+    fn from(t: Threat) -> Self {
+        Class::Threat(t)
+    }
+}
+
+impl std::fmt::Display for Class {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// One class of callers, compared.
 #[derive(Clone, Debug)]
 pub struct ClassDiff {
     /// The class.
-    pub threat: Threat,
+    pub class: Class,
     /// A request of the class that the new policy allows and the old one denies.
     pub widened: Option<Request>,
     /// A request of the class that the old policy allowed and the new one denies.
@@ -100,7 +148,7 @@ impl serde::Serialize for ClassDiff {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("ClassDiff", 6)?;
-        st.serialize_field("threat", &self.threat)?;
+        st.serialize_field("class", self.class.name())?;
         st.serialize_field("change", self.change().name())?;
         st.serialize_field("widened", &self.widened)?;
         st.serialize_field("narrowed", &self.narrowed)?;
@@ -113,18 +161,19 @@ impl serde::Serialize for ClassDiff {
 /// Every class of callers, compared.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Diff {
-    /// One per threat, in [`Threat::ALL`] order.
+    /// One per class, in [`Class::ALL`] order.
     pub classes: Vec<ClassDiff>,
 }
 
 impl Diff {
-    /// The comparison of a class.
-    pub fn class(&self, threat: Threat) -> &ClassDiff {
-        // `diff` builds one entry per threat; a hand-built `Diff` without one gets a class that
+    /// The comparison of a class (a [`Threat`] or a [`Class`]).
+    pub fn class(&self, class: impl Into<Class>) -> &ClassDiff {
+        let class = class.into();
+        // `diff` builds one entry per class; a hand-built `Diff` without one gets a class that
         // is inconclusive, never a proof.
         self.classes
             .iter()
-            .find(|c| c.threat == threat)
+            .find(|c| c.class == class)
             .unwrap_or_else(|| unreachable_class())
     }
 
@@ -138,7 +187,7 @@ impl Diff {
 /// inconclusive, never a proof.
 fn unreachable_class() -> &'static ClassDiff {
     static EMPTY: std::sync::LazyLock<ClassDiff> = std::sync::LazyLock::new(|| ClassDiff {
-        threat: Threat::Public,
+        class: Class::Threat(Threat::Public),
         widened: None,
         narrowed: None,
         exact: false,
@@ -147,15 +196,103 @@ fn unreachable_class() -> &'static ClassDiff {
     &EMPTY
 }
 
-/// Compares `old` and `new` for every threat class, with the owner and zone of trust of
-/// `options`.
+/// Compares `old` and `new` for every class, with the owner and zone of trust of `options`
+/// (without an owner, `owner-account` is unchanged for want of callers; likewise
+/// `zone-of-trust` without trusted accounts).
 pub fn diff(old: &TrustPolicy, new: &TrustPolicy, options: &AnalysisOptions) -> Diff {
     Diff {
-        classes: Threat::ALL
+        classes: Class::ALL
             .iter()
-            .map(|t| diff_threat(old, new, *t, options))
+            .map(|c| match c {
+                Class::Threat(t) => diff_threat(old, new, *t, options),
+                Class::OwnerAccount => diff_accounts(
+                    old,
+                    new,
+                    Class::OwnerAccount,
+                    options.account.iter().cloned().collect(),
+                    options,
+                ),
+                Class::ZoneOfTrust => diff_accounts(
+                    old,
+                    new,
+                    Class::ZoneOfTrust,
+                    options.trusted_accounts.clone(),
+                    options,
+                ),
+            })
             .collect(),
     }
+}
+
+/// Compares `old` and `new` for the IAM principals of `accounts`: one scenario per account and
+/// partition (those either policy names), its callers the account's root and any role or user
+/// of it, by any name.
+fn diff_accounts(
+    old: &TrustPolicy,
+    new: &TrustPolicy,
+    class: Class,
+    accounts: Vec<String>,
+    options: &AnalysisOptions,
+) -> ClassDiff {
+    let both = union(old, new);
+    let partitions = super::partition::candidates(&both, options.partition.as_deref());
+    let mut scenarios = Vec::new();
+    for account in &accounts {
+        for partition in &partitions {
+            // Names the owner chooses (they may be the policy's own), not fresh ones.
+            let caller = search::Caller::FromPrincipalArn(scenario::iam_callers(
+                partition,
+                account,
+                &["root", "role", "user"],
+                "{leaf}",
+            ));
+            let mut s = Scenario::new(
+                Threat::AccountWide,
+                format!("any role or user of account {account}"),
+                caller,
+            );
+            s.partition = partition.clone();
+            scenarios.push(s);
+        }
+    }
+    // The principals of these accounts that either policy names, each as itself (a role as a
+    // session of it): the search's candidate names come from conditions, not from `Principal`.
+    for statement in &both.statements {
+        for entry in &statement.principals {
+            let crate::policy::PolicyPrincipal::Iam(id) = &entry.principal else {
+                continue;
+            };
+            if !accounts.contains(&id.account) {
+                continue;
+            }
+            let partition = id.partition.as_deref().unwrap_or("aws");
+            let caller = match &id.kind {
+                crate::principal::IamKind::Role { name, .. } => {
+                    match Principal::infer(&format!(
+                        "arn:{partition}:sts::{}:assumed-role/{name}/attacker-session",
+                        id.account
+                    )) {
+                        Ok(p) => search::Caller::Fixed(p),
+                        Err(_) => continue,
+                    }
+                }
+                crate::principal::IamKind::Account => continue,
+                _ => search::Caller::Fixed(Principal::Aws(id.clone())),
+            };
+            let mut s = Scenario::new(Threat::AccountWide, id.to_string(), caller);
+            s.partition = partition.to_owned();
+            scenarios.push(s);
+        }
+    }
+    compare(
+        old,
+        new,
+        &both,
+        class,
+        Threat::AccountWide,
+        &scenarios,
+        options,
+    )
 }
 
 /// Both policies' statements in one policy: what the search plans its candidates from. A
@@ -253,9 +390,31 @@ pub fn diff_threat(
 ) -> ClassDiff {
     let both = union(old, new);
     let (scenarios, _) = scenario::scenarios(&both, threat, options);
-    let literals = search::literals(&both);
-    let mut result = ClassDiff {
+    let scenarios: Vec<Scenario> = scenarios.into_iter().map(|(s, _)| s).collect();
+    compare(
+        old,
+        new,
+        &both,
+        Class::Threat(threat),
         threat,
+        &scenarios,
+        options,
+    )
+}
+
+/// The search in both directions over the scenarios of a class.
+fn compare(
+    old: &TrustPolicy,
+    new: &TrustPolicy,
+    both: &TrustPolicy,
+    class: Class,
+    threat: Threat,
+    scenarios: &[Scenario],
+    options: &AnalysisOptions,
+) -> ClassDiff {
+    let literals = search::literals(both);
+    let mut result = ClassDiff {
+        class,
         widened: None,
         narrowed: None,
         exact: true,
@@ -268,9 +427,15 @@ pub fn diff_threat(
         .cloned()
         .collect();
     let mut searched: Vec<Scenario> = Vec::new();
-    for (scenario, _) in &scenarios {
+    for scenario in scenarios {
+        // The attackers of a threat are none of the zone's accounts; the owner's and the
+        // zone's own callers are.
         let scenario = Scenario {
-            zone: zone.clone(),
+            zone: if matches!(class, Class::Threat(_)) {
+                zone.clone()
+            } else {
+                Vec::new()
+            },
             ..scenario.clone()
         };
         for (allowed, denied, slot) in [(new, old, true), (old, new, false)] {
@@ -283,7 +448,7 @@ pub fn diff_threat(
                 continue;
             }
             let outcome = search::run_for(
-                &both,
+                both,
                 &scenario,
                 &literals,
                 Target::Differs { allowed, denied },
@@ -307,7 +472,8 @@ pub fn diff_threat(
         searched.push(scenario);
     }
     // Cases the model does not cover, in either policy, make "no difference" no proof.
-    if result.widened.is_none() || result.narrowed.is_none() {
+    if matches!(class, Class::Threat(_)) && (result.widened.is_none() || result.narrowed.is_none())
+    {
         for policy in [old, new] {
             for reason in threat.model().uncovered(policy, &searched) {
                 result.exact = false;

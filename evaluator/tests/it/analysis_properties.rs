@@ -1300,7 +1300,7 @@ proptest! {
         use trustsim_evaluator::analysis::diff::{diff, Change};
         let (pa, pb) = (a.policy(), b.policy());
         for class in &diff(&pa, &pa, &opts()).classes {
-            prop_assert!(class.widened.is_none() && class.narrowed.is_none(), "{:?} differs from itself", class.threat);
+            prop_assert!(class.widened.is_none() && class.narrowed.is_none(), "{:?} differs from itself", class.class);
             prop_assert!(matches!(class.change(), Change::Unchanged | Change::Inconclusive));
         }
         let ab = diff(&pa, &pb, &opts());

@@ -3,7 +3,7 @@
 //! changes that let no one new in are proved unchanged.
 
 use serde_json::{json, Value};
-use trustsim_evaluator::analysis::diff::{diff, Change, Diff};
+use trustsim_evaluator::analysis::diff::{diff, Change, Class, Diff};
 use trustsim_evaluator::{decide, AnalysisOptions, Decision, Principal, Threat, TrustPolicy};
 
 const OWNER: &str = "111122223333";
@@ -25,12 +25,12 @@ fn compare(old: &TrustPolicy, new: &TrustPolicy, options: &AnalysisOptions) -> D
     // Every witness is replayed, whatever the case.
     for c in &d.classes {
         if let Some(w) = &c.widened {
-            assert_eq!(decide(new, w), Decision::Allow, "{:?}", c.threat);
-            assert_ne!(decide(old, w), Decision::Allow, "{:?}", c.threat);
+            assert_eq!(decide(new, w), Decision::Allow, "{:?}", c.class);
+            assert_ne!(decide(old, w), Decision::Allow, "{:?}", c.class);
         }
         if let Some(w) = &c.narrowed {
-            assert_eq!(decide(old, w), Decision::Allow, "{:?}", c.threat);
-            assert_ne!(decide(new, w), Decision::Allow, "{:?}", c.threat);
+            assert_eq!(decide(old, w), Decision::Allow, "{:?}", c.class);
+            assert_ne!(decide(new, w), Decision::Allow, "{:?}", c.class);
         }
     }
     d
@@ -44,10 +44,10 @@ fn account(r: &trustsim_evaluator::Request) -> Option<String> {
     }
 }
 
-fn changes(d: &Diff) -> Vec<(Threat, Change)> {
+fn changes(d: &Diff) -> Vec<(Class, Change)> {
     d.classes
         .iter()
-        .map(|c| (c.threat, c.change()))
+        .map(|c| (c.class, c.change()))
         .filter(|(_, c)| *c != Change::Unchanged)
         .collect()
 }
@@ -97,7 +97,10 @@ fn a_repository_wildcard_is_judged_by_who_can_match_it() {
         .as_str()
         .unwrap();
     assert!(!sub.starts_with("repo:org/"), "{sub}");
-    assert_eq!(changes(&any), [(Threat::Federated, Change::Widened)]);
+    assert_eq!(
+        changes(&any),
+        [(Class::Threat(Threat::Federated), Change::Widened)]
+    );
 }
 
 #[test]
@@ -110,7 +113,10 @@ fn dropping_the_source_account_widens_forged_service_requests() {
         json!([{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole"}]),
     );
     let d = compare(&old, &new, &options());
-    assert_eq!(changes(&d), [(Threat::ForgedService, Change::Widened)]);
+    assert_eq!(
+        changes(&d),
+        [(Class::Threat(Threat::ForgedService), Change::Widened)]
+    );
     let w = d
         .class(Threat::ForgedService)
         .widened
@@ -135,7 +141,7 @@ fn string_like_with_the_same_value_is_unchanged_unless_the_value_has_wildcards()
     );
     assert_eq!(changes(&d), []);
     for c in &d.classes {
-        assert!(c.exact, "{:?}: {:?}", c.threat, c.why_inexact);
+        assert!(c.exact, "{:?}: {:?}", c.class, c.why_inexact);
     }
     let d = compare(
         &with("StringEquals", "abc-*"),
@@ -184,15 +190,15 @@ fn a_new_trusted_account_widens_for_that_account_only_in_the_zone_or_not() {
         json!([{"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::444455556666:root", "arn:aws:iam::777788889999:root"]}, "Action": "sts:AssumeRole"}]),
     );
     let outside = compare(&old, &new, &options());
-    let widened: Vec<Threat> = outside
+    let widened: Vec<Class> = outside
         .classes
         .iter()
         .filter(|c| c.change() == Change::Widened)
-        .map(|c| c.threat)
+        .map(|c| c.class)
         .collect();
     assert!(!widened.is_empty());
     assert!(
-        !widened.contains(&Threat::Public),
+        !widened.contains(&Class::Threat(Threat::Public)),
         "no account the policy does not name gets in"
     );
     for t in widened {
@@ -212,12 +218,7 @@ fn a_new_trusted_account_widens_for_that_account_only_in_the_zone_or_not() {
     let inside = compare(&old, &new, &zone);
     for c in &inside.classes {
         if let Some(w) = &c.widened {
-            assert_eq!(
-                account(w).as_deref(),
-                Some("777788889999"),
-                "{:?}",
-                c.threat
-            );
+            assert_eq!(account(w).as_deref(), Some("777788889999"), "{:?}", c.class);
         }
     }
 }
@@ -243,4 +244,45 @@ fn allowing_session_tags_widens_for_a_caller_that_passes_them() {
     );
     // And the public class narrowed: `*` without tags no longer gets in.
     assert_eq!(d.class(Threat::Public).change(), Change::Narrowed);
+}
+
+#[test]
+fn a_role_of_the_owners_own_account_let_in_widens_the_owner_account_class_alone() {
+    let ec2 = json!({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"});
+    let admin = json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/admin"}, "Action": "sts:AssumeRole"});
+    let d = compare(
+        &policy(json!([ec2.clone()])),
+        &policy(json!([ec2.clone(), admin])),
+        &options(),
+    );
+    assert_eq!(changes(&d), [(Class::OwnerAccount, Change::Widened)]);
+    let w = d
+        .class(Class::OwnerAccount)
+        .widened
+        .as_ref()
+        .unwrap()
+        .to_json();
+    assert_eq!(
+        w["principal"]["AWS"], "arn:aws:sts::111122223333:assumed-role/admin/attacker-session",
+        "{w}"
+    );
+    // A role of a trusted account: the zone-of-trust class, not an attacker's.
+    let partner = json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999900001111:role/deploy"}, "Action": "sts:AssumeRole"});
+    let zone = AnalysisOptions {
+        trusted_accounts: vec!["999900001111".to_owned()],
+        ..options()
+    };
+    let d = compare(
+        &policy(json!([ec2.clone()])),
+        &policy(json!([ec2, partner])),
+        &zone,
+    );
+    let widened: Vec<Class> = changes(&d)
+        .into_iter()
+        .filter(|(_, c)| *c == Change::Widened)
+        .map(|(c, _)| c)
+        .collect();
+    assert!(widened.contains(&Class::ZoneOfTrust), "{widened:?}");
+    assert!(!widened.contains(&Class::OwnerAccount));
+    assert!(!widened.contains(&Class::Threat(Threat::Public)));
 }
