@@ -200,7 +200,13 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
     let old = read_side(&old_roots, single_files, &scan(args.account.clone()));
     let new = read_side(&new_roots, single_files, &scan(args.account.clone()));
     let _ = std::fs::remove_dir_all(&scratch);
-    let mut errors: Vec<String> = old.errors.into_iter().chain(new.errors).collect();
+    // Each error once: a file both sides read (OLD and NEW the same path) fails alike.
+    let mut errors: Vec<String> = Vec::new();
+    for e in old.errors.into_iter().chain(new.errors) {
+        if !errors.contains(&e) {
+            errors.push(e);
+        }
+    }
     let options_for = |role: &sources::Role| AnalysisOptions {
         account: role.account.clone().or_else(|| args.account.clone()),
         partition: role.partition.clone(),
