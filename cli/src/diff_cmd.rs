@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use trustsim_evaluator::analysis::diff::{diff, Change, Class, ClassDiff};
 use trustsim_evaluator::analysis::owner_from;
 use trustsim_evaluator::sources::{self, ScanOptions};
-use trustsim_evaluator::{analyze, AnalysisOptions, TrustPolicy};
+use trustsim_evaluator::{analyze, AnalysisOptions, TrustPolicy, Verdict};
 
 use crate::exit::Exit;
 use crate::{Format, Io};
@@ -149,6 +149,9 @@ struct RoleDiff {
     line: Option<usize>,
     status: &'static str,
     classes: Vec<ClassDiff>,
+    /// For a matched role: each threat class's verdict under the old and the new policy (the
+    /// analysis's), so that a verdict change (restricted to exposed) reads as the headline.
+    verdicts: Vec<(Class, Verdict, Verdict)>,
     /// For an added role: its analysis, as `analyze` reports it.
     added: Option<Value>,
 }
@@ -222,6 +225,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
             line: role.line,
             status,
             classes: Vec::new(),
+            verdicts: Vec::new(),
             added: None,
         };
         let new_policy = match policy_of(role) {
@@ -245,6 +249,23 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
                 let mut r = base("changed");
                 if d.classes.iter().all(|c| c.change() == Change::Unchanged) {
                     r.status = "unchanged";
+                } else {
+                    // The verdicts, for the classes that changed.
+                    let (before, after) = (
+                        analyze(&old_policy, &options),
+                        analyze(&new_policy, &options),
+                    );
+                    r.verdicts = d
+                        .classes
+                        .iter()
+                        .filter(|c| c.change() != Change::Unchanged)
+                        .filter_map(|c| match c.class {
+                            Class::Threat(t) => {
+                                Some((c.class, before.result(t).verdict, after.result(t).verdict))
+                            }
+                            _ => None,
+                        })
+                        .collect();
                 }
                 r.classes = d.classes;
                 roles.push(r);
@@ -265,6 +286,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
                 line: role.line,
                 status: "removed",
                 classes: Vec::new(),
+                verdicts: Vec::new(),
                 added: None,
             });
         }
@@ -305,8 +327,19 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
     }
 }
 
-fn class_json(c: &ClassDiff) -> Value {
-    serde_json::to_value(c).unwrap_or(Value::Null)
+/// A class of a role, with the analysis's verdicts before and after when it changed.
+fn class_json(c: &ClassDiff, verdicts: &[(Class, Verdict, Verdict)]) -> Value {
+    let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
+    if let (Some(obj), Some((_, before, after))) = (
+        v.as_object_mut(),
+        verdicts.iter().find(|(k, _, _)| *k == c.class),
+    ) {
+        obj.insert(
+            "verdicts".to_owned(),
+            json!({"old": before.name(), "new": after.name()}),
+        );
+    }
+    v
 }
 
 /// The JSON report (docs/cli.md, "trustsim diff").
@@ -326,7 +359,7 @@ fn report_json(roles: &[RoleDiff], errors: &[String]) -> Value {
             "source": r.source,
             "line": r.line,
             "status": r.status,
-            "classes": r.classes.iter().map(class_json).collect::<Vec<_>>(),
+            "classes": r.classes.iter().map(|c| class_json(c, &r.verdicts)).collect::<Vec<_>>(),
             "threats": r.added,
         })).collect::<Vec<_>>(),
         "errors": errors,
@@ -351,7 +384,14 @@ fn human(roles: &[RoleDiff]) -> String {
             match c.change() {
                 Change::Unchanged => {}
                 change => {
-                    let _ = writeln!(s, "  {change} {}", c.class);
+                    let verdicts = r
+                        .verdicts
+                        .iter()
+                        .find(|(k, _, _)| *k == c.class)
+                        .filter(|(_, before, after)| before != after)
+                        .map(|(_, before, after)| format!(" ({before} -> {after})"))
+                        .unwrap_or_default();
+                    let _ = writeln!(s, "  {change} {}{verdicts}", c.class);
                     if let Some(w) = &c.widened {
                         let _ = writeln!(s, "      now allowed, denied before: {}", w.to_json());
                     }

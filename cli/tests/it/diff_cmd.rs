@@ -65,6 +65,8 @@ fn dropping_the_source_account_widens_with_a_witness_and_fails() {
     let forged = class(&report, 0, "forged-service");
     assert_eq!(forged["change"], "widened");
     assert_eq!(forged["exact"], true);
+    assert_eq!(forged["verdicts"]["old"], "restricted");
+    assert_eq!(forged["verdicts"]["new"], "exposed");
     // The witness, replayed: the new policy allows it, the old one does not.
     let witness = serde_json::to_string(&forged["widened"]).unwrap();
     let scratch = scratch("diff-witness");
