@@ -1,14 +1,6 @@
 //! `trustsim analyze` end to end: the contract's JSON, exit statuses for `--fail-on`, and
 //! directory scans mixing good, broken and unrelated files.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers on fixtures they wrote"
-)]
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

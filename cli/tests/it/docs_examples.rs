@@ -6,14 +6,6 @@
 //! through `sh` when `jq` is installed; commands on files the docs only describe (`bad.json`)
 //! are not run; the test counts the ones that are, so that it cannot pass on none.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "a test over the docs: a failed step stops it with a message"
-)]
-
 use crate::support;
 
 use std::path::{Path, PathBuf};

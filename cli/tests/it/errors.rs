@@ -2,13 +2,6 @@
 //! `cli/tests/errors/`, a command, an exit status and the exact standard error. This test runs the
 //! real binary from the repository root (so the paths in messages are relative and stable) and
 //! compares, so the documentation cannot drift from the code.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed step should stop the test with a message"
-)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

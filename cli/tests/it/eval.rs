@@ -1,12 +1,5 @@
 //! Integration tests of `trustsim eval`: they run the real binary and check exit statuses, the
 //! JSON of the contract (`shared/design/contract.md`), the human form and input errors.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed step should stop the test with a message"
-)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

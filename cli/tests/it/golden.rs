@@ -2,8 +2,6 @@
 //! examples (insta snapshots in `tests/it/snapshots/`): a change in any verdict, witness,
 //! explanation, fix or location shows up in review.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
-
 use std::process::Command;
 
 fn analyze(format: &str) -> String {

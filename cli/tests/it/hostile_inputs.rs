@@ -4,13 +4,6 @@
 //! as a coprocess on standard input.
 
 #![cfg(unix)]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail loudly on the inputs they build"
-)]
 
 use crate::support;
 

@@ -2,14 +2,6 @@
 //! the statement that lets the attacker in), paths are relative to `%SRCROOT%` however they were
 //! typed, input errors and skipped files are notifications, and each rule has its own help.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail loudly on the inputs they build"
-)]
-
 use crate::support;
 
 use std::process::Command;

@@ -1,14 +1,6 @@
 //! `trustsim analyze` on the inputs security engineers hold: CloudFormation (YAML short forms
 //! and JSON long forms), Terraform plans, and account exports.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers on fixtures they wrote"
-)]
-
 use std::path::Path;
 use std::process::Command;
 

@@ -5,14 +5,6 @@
 //! (`tests/fixtures/templates/`, sources and licences in `tests/fixtures/README.md`). Golden
 //! snapshots of the verdicts.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers on fixtures they wrote"
-)]
-
 use crate::support;
 
 use serde_json::Value;

@@ -3,14 +3,6 @@
 //! and licences in `tests/fixtures/README.md`), golden snapshots of their verdicts, and the
 //! errors a broken file gives.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers on fixtures they wrote"
-)]
-
 use crate::support;
 
 use serde_json::Value;

@@ -4,14 +4,6 @@
 //! stay in the output, and stop covering a finding whose access grew; exit statuses when
 //! findings and input errors meet.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers on fixtures they wrote"
-)]
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,11 +1,6 @@
 //! Property tests: the wildcard matcher against a reference, the documented relations between
 //! negated and positive operators, and parsers that never panic.
 
-#![allow(
-    clippy::indexing_slicing,
-    reason = "test helpers index fixed-size tables they built"
-)]
-
 use proptest::prelude::*;
 use trustsim_conditions::family::date::Instant;
 use trustsim_conditions::family::numeric::DecimalRef;

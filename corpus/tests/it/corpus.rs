@@ -5,13 +5,6 @@
 //! change in a verdict, witness, explanation or fix shows up in review. The findings table in
 //! `README.md` is recomputed here and must match.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers"
-)]
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;

@@ -10,7 +10,6 @@
 //! show only with policies the corpus does not have; it is checked here too.
 
 // Helpers outside `#[test]` functions panic on a broken set too.
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::collections::BTreeMap;
 

@@ -2,12 +2,6 @@
 //! test checks the verdict, that the witness is allowed by the concrete evaluator, and that the
 //! fix (when offered) comes out restricted.
 
-#![allow(
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers fail loudly on fixtures they wrote"
-)]
-
 use serde_json::{json, Value};
 use trustsim_evaluator::analysis::analyze_threat;
 use trustsim_evaluator::{

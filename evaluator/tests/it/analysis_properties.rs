@@ -18,14 +18,6 @@
 //! the end of the file; `known_bug` lists their triggers, and the properties skip only the
 //! threat concerned for policies that hold a trigger.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "property tests fail loudly on the fixtures and generators they build"
-)]
-
 use std::collections::BTreeSet;
 use std::fmt;
 

@@ -32,13 +32,6 @@
 //! `kit.proptest-regressions` next to this file, and replayed first.
 
 #![cfg(feature = "proptest")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "property tests fail loudly on the fixtures and generators they build"
-)]
 
 use proptest::collection::vec;
 use proptest::prelude::*;

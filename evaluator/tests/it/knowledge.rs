@@ -3,13 +3,6 @@
 //! a service that acts for any account that configures it can; a public issuer lets anyone in,
 //! a tenant's issuer only that tenant's identities, the owner's SAML provider is informational.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests fail loudly on the fixtures they build"
-)]
-
 use serde_json::json;
 use trustsim_evaluator::knowledge::{providers, services};
 use trustsim_evaluator::{

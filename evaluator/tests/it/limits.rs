@@ -1,12 +1,5 @@
 //! Every limit of `trustsim_evaluator::limits` is an error (or, for AWS's quota, a warning) at
 //! the right place, just past the limit and not at it.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed step should stop the test with a message"
-)]
 
 use serde_json::{json, Value};
 use trustsim_evaluator::limits::*;

@@ -3,11 +3,6 @@
 //! row lets the attacker spell that value (a chosen value), and restricted when the value is
 //! fixed, fresh, structured, service-set or absent.
 
-#![allow(
-    clippy::panic,
-    reason = "test helpers fail loudly on fixtures they wrote"
-)]
-
 use serde_json::json;
 use trustsim_evaluator::analysis::analyze_threat;
 use trustsim_evaluator::analysis::provenance::{Kind, TABLE};

@@ -2,12 +2,6 @@
 //! forms, actions, statements and Deny, derived keys, implied actions, and both seed articles'
 //! examples.
 
-#![allow(
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers fail loudly on fixtures they wrote themselves"
-)]
-
 use serde_json::json;
 use trustsim_evaluator::{
     decide, evaluate, Decision, PolicyWarning, Principal, Request, TrustPolicy,

@@ -3,14 +3,6 @@
 //! and its fix (when one is offered) analysed again. Every case names the AWS page its rule
 //! follows; `docs/threats.md` explains the model.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail loudly on the fixtures they build"
-)]
-
 use serde_json::{json, Value};
 use trustsim_evaluator::analysis::analyze_threat;
 use trustsim_evaluator::{

@@ -46,14 +46,6 @@
 //! changes the number of policies, `SOUNDNESS_SEED` the seed, `SOUNDNESS_SAMPLES` the requests
 //! per threat.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "a property search fails loudly on the fixtures and generators it builds"
-)]
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
 

@@ -9,13 +9,6 @@
 //! that value.
 
 #![cfg(feature = "proptest")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "property tests fail loudly on the fixtures and generators they build"
-)]
 
 use std::path::Path;
 

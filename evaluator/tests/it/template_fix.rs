@@ -3,14 +3,6 @@
 //! `AWS::AccountId`. The test applies the shown statement to the template itself, resolves the
 //! patched template again and re-analyses it: the threat is closed, as the fix claims.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail loudly on the fixtures they build"
-)]
-
 use std::path::Path;
 
 use serde_json::Value;

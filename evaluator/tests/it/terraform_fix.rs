@@ -4,14 +4,6 @@
 //! way a reader would (the shown lines replace the original ones), reads the module again and
 //! re-analyses it: the threat is closed, as the fix claims.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail loudly on the fixtures they build"
-)]
-
 use std::path::{Path, PathBuf};
 
 use trustsim_evaluator::analysis::{analyze, analyze_threat, AnalysisOptions, Verdict};
