@@ -407,13 +407,7 @@ pub fn run(args: &AnalyzeArgs, io: &mut Io<'_>) -> Exit {
         }
     }
     if let Some(o) = &trusted_org {
-        let body = o.strip_prefix("o-").unwrap_or("");
-        if body.len() < 10
-            || body.len() > 32
-            || !body
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        {
+        if !trustsim_evaluator::analysis::is_organization_id(o) {
             let what = if args.trusted_org.is_some() {
                 "--trusted-org".to_owned()
             } else {

@@ -14,6 +14,7 @@ use trustsim_evaluator::analysis::owner_from;
 use trustsim_evaluator::sources::{self, ScanOptions};
 use trustsim_evaluator::{analyze, AnalysisOptions, TrustPolicy, Verdict};
 
+use crate::error::CliError;
 use crate::exit::Exit;
 use crate::{Format, Io};
 
@@ -166,9 +167,27 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
         let _ = writeln!(io.err, "trustsim: error: {msg}");
         Exit::Invalid
     };
-    for a in args.account.iter().chain(&args.trusted_accounts) {
+    let invalid = |e: CliError| sources::error_text(&e);
+    for (flag, a) in args.account.iter().map(|a| ("--account", a)).chain(
+        args.trusted_accounts
+            .iter()
+            .map(|a| ("--trusted-account", a)),
+    ) {
         if owner_from(Some(a), None).is_none() {
-            return fail(io, &format!("`{a}` is not a 12-digit account ID"));
+            let e = CliError::Account {
+                what: flag.to_owned(),
+                value: a.clone(),
+            };
+            return fail(io, &invalid(e));
+        }
+    }
+    if let Some(o) = &args.trusted_org {
+        if !trustsim_evaluator::analysis::is_organization_id(o) {
+            let e = CliError::Organization {
+                what: "--trusted-org".to_owned(),
+                value: o.clone(),
+            };
+            return fail(io, &invalid(e));
         }
     }
     let scratch = std::env::temp_dir().join(format!("trustsim-diff-{}", std::process::id()));

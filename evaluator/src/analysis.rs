@@ -733,6 +733,24 @@ fn decorate(
     }
 }
 
+/// Is this an AWS Organizations organization ID: `o-` and 10 to 32 lower-case letters or
+/// digits (AWS Organizations API Reference, "Organization": the `Id` pattern
+/// `^o-[a-z0-9]{10,32}$`)?
+///
+/// ```
+/// use trustsim_evaluator::analysis::is_organization_id;
+/// assert!(is_organization_id("o-a1b2c3d4e5"));
+/// assert!(!is_organization_id("o-A1B2C3D4E5") && !is_organization_id("o-short") && !is_organization_id("a1b2c3d4e5"));
+/// ```
+pub fn is_organization_id(text: &str) -> bool {
+    text.strip_prefix("o-").is_some_and(|body| {
+        (10..=32).contains(&body.len())
+            && body
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
+}
+
 /// The owner account from an explicit option or a role ARN.
 pub fn owner_from(account: Option<&str>, role_arn: Option<&str>) -> Option<String> {
     if let Some(a) = account.filter(|a| is_account_id(a)) {

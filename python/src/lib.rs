@@ -153,11 +153,7 @@ fn options(
         }
     }
     if let Some(o) = &trusted_org {
-        let body = o.strip_prefix("o-").unwrap_or("");
-        let valid = (10..=32).contains(&body.len())
-            && body
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        let valid = trustsim_evaluator::analysis::is_organization_id(o);
         if !valid {
             return Err(PyValueError::new_err(format!(
                 "`{o}` is not an organization ID: `o-` and 10 to 32 lower-case letters or digits (AWS Organizations API Reference, \"Organization\")"
