@@ -153,12 +153,106 @@ struct RoleDiff {
     /// For a matched role: each threat class's verdict under the old and the new policy (the
     /// analysis's), so that a verdict change (restricted to exposed) reads as the headline.
     verdicts: Vec<(Class, Verdict, Verdict)>,
+    /// The condition values of the branch a class's widening was found on (templates whose
+    /// conditions the parameters leave open).
+    whens: Vec<(Class, String)>,
     /// For an added role: its analysis, as `analyze` reports it.
     added: Option<Value>,
 }
 
 fn policy_of(role: &sources::Role) -> Result<TrustPolicy, String> {
     TrustPolicy::from_value(&role.document).map_err(|e| sources::place_error(&role.source, &e))
+}
+
+/// Every policy a role can deploy with, by the condition values that give it (`""` for a role
+/// with one policy): a template whose conditions the parameters leave open is compared branch
+/// by branch, so that a widening on any deployable branch is found.
+fn deployable(role: &sources::Role) -> Result<Vec<(String, TrustPolicy)>, String> {
+    if role.branches.is_empty() {
+        return Ok(vec![(String::new(), policy_of(role)?)]);
+    }
+    role.branches
+        .iter()
+        .map(|b| {
+            TrustPolicy::from_value(&b.document)
+                .map(|p| (b.label(), p))
+                .map_err(|e| sources::place_error(&format!("{} ({})", role.source, b.label()), &e))
+        })
+        .collect()
+}
+
+/// The comparison of two roles over their deployable policies: each NEW branch against the OLD
+/// branch of the same condition values. A class widened on some branch is widened (the
+/// witness's branch is named); one whose branches cannot be paired, or that has more branches
+/// than are read, is no proof of "unchanged".
+fn compare_roles(
+    old: &sources::Role,
+    new: &sources::Role,
+    options: &AnalysisOptions,
+) -> Result<(Vec<ClassDiff>, Vec<(Class, String)>), String> {
+    let old_branches = deployable(old)?;
+    let new_branches = deployable(new)?;
+    let mut merged: Option<Vec<ClassDiff>> = None;
+    let mut whens: Vec<(Class, String)> = Vec::new();
+    let paired_all = new_branches
+        .iter()
+        .all(|(label, _)| old_branches.iter().any(|(l, _)| l == label))
+        && old_branches
+            .iter()
+            .all(|(label, _)| new_branches.iter().any(|(l, _)| l == label));
+    for (label, new_policy) in &new_branches {
+        // Unpaired: against the OLD default (its first branch).
+        let old_policy = old_branches
+            .iter()
+            .find(|(l, _)| l == label)
+            .or_else(|| old_branches.first())
+            .map(|(_, p)| p);
+        let Some(old_policy) = old_policy else {
+            continue;
+        };
+        let d = diff(old_policy, new_policy, options);
+        match &mut merged {
+            None => {
+                for c in &d.classes {
+                    if c.widened.is_some() && !label.is_empty() {
+                        whens.push((c.class, label.clone()));
+                    }
+                }
+                merged = Some(d.classes);
+            }
+            Some(classes) => {
+                for (m, c) in classes.iter_mut().zip(d.classes) {
+                    if m.widened.is_none() && c.widened.is_some() && !label.is_empty() {
+                        whens.push((c.class, label.clone()));
+                    }
+                    m.widened = m.widened.take().or(c.widened);
+                    m.narrowed = m.narrowed.take().or(c.narrowed);
+                    m.exact &= c.exact;
+                    for r in c.why_inexact {
+                        if !m.why_inexact.contains(&r) {
+                            m.why_inexact.push(r);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut classes = merged.unwrap_or_default();
+    let truncated = old.branches_truncated || new.branches_truncated;
+    if !paired_all || truncated {
+        let why = if truncated {
+            "the template has more deployable policies than are read"
+        } else {
+            "the template's condition branches differ between OLD and NEW"
+        };
+        for c in &mut classes {
+            c.exact = false;
+            if !c.why_inexact.contains(&why) {
+                c.why_inexact.push(why);
+            }
+        }
+    }
+    Ok((classes, whens))
 }
 
 /// Runs the command.
@@ -245,6 +339,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
             status,
             classes: Vec::new(),
             verdicts: Vec::new(),
+            whens: Vec::new(),
             added: None,
         };
         let new_policy = match policy_of(role) {
@@ -264,8 +359,16 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
                         continue;
                     }
                 };
-                let d = diff(&old_policy, &new_policy, &options);
+                let (classes, whens) = match compare_roles(old_role, role, &options) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
+                };
+                let d = trustsim_evaluator::analysis::diff::Diff { classes };
                 let mut r = base("changed");
+                r.whens = whens;
                 if d.classes.iter().all(|c| c.change() == Change::Unchanged) {
                     r.status = "unchanged";
                 } else {
@@ -306,6 +409,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
                 status: "removed",
                 classes: Vec::new(),
                 verdicts: Vec::new(),
+                whens: Vec::new(),
                 added: None,
             });
         }
@@ -346,9 +450,19 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
     }
 }
 
-/// A class of a role, with the analysis's verdicts before and after when it changed.
-fn class_json(c: &ClassDiff, verdicts: &[(Class, Verdict, Verdict)]) -> Value {
+/// A class of a role, with the analysis's verdicts before and after when it changed, and the
+/// branch its widening was found on.
+fn class_json(
+    c: &ClassDiff,
+    verdicts: &[(Class, Verdict, Verdict)],
+    whens: &[(Class, String)],
+) -> Value {
     let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
+    if let (Some(obj), Some((_, when))) =
+        (v.as_object_mut(), whens.iter().find(|(k, _)| *k == c.class))
+    {
+        obj.insert("when".to_owned(), json!(when));
+    }
     if let (Some(obj), Some((_, before, after))) = (
         v.as_object_mut(),
         verdicts.iter().find(|(k, _, _)| *k == c.class),
@@ -378,7 +492,7 @@ fn report_json(roles: &[RoleDiff], errors: &[String]) -> Value {
             "source": r.source,
             "line": r.line,
             "status": r.status,
-            "classes": r.classes.iter().map(|c| class_json(c, &r.verdicts)).collect::<Vec<_>>(),
+            "classes": r.classes.iter().map(|c| class_json(c, &r.verdicts, &r.whens)).collect::<Vec<_>>(),
             "threats": r.added,
         })).collect::<Vec<_>>(),
         "errors": errors,
@@ -410,7 +524,13 @@ fn human(roles: &[RoleDiff]) -> String {
                         .filter(|(_, before, after)| before != after)
                         .map(|(_, before, after)| format!(" ({before} -> {after})"))
                         .unwrap_or_default();
-                    let _ = writeln!(s, "  {change} {}{verdicts}", c.class);
+                    let when = r
+                        .whens
+                        .iter()
+                        .find(|(k, _)| *k == c.class)
+                        .map(|(_, w)| format!(" {w}"))
+                        .unwrap_or_default();
+                    let _ = writeln!(s, "  {change} {}{verdicts}{when}", c.class);
                     if let Some(w) = &c.widened {
                         let _ = writeln!(s, "      now allowed, denied before: {}", w.to_json());
                     }

@@ -313,3 +313,83 @@ fn an_account_export_matches_roles_by_arn_and_finds_the_one_that_changed() {
         .unwrap();
     assert_eq!(deputy["change"], "widened");
 }
+
+/// A template whose trust policy depends on a condition that no parameter value decides.
+fn branching_template(when_not_prod: &str) -> String {
+    format!(
+        r#"AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env:
+    Type: String
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Scheduler:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {{Service: events.amazonaws.com}}
+            Action: sts:AssumeRole
+            Condition: !If
+              - IsProd
+              - {{StringEquals: {{aws:SourceAccount: "111122223333"}}}}
+              - {when_not_prod}
+"#
+    )
+}
+
+#[test]
+fn a_template_is_compared_on_every_branch_its_conditions_leave_open() {
+    let dir = scratch("diff-branches");
+    let guarded = r#"{StringEquals: {aws:SourceAccount: "111122223333"}}"#;
+    std::fs::write(dir.join("old.yaml"), branching_template(guarded)).unwrap();
+    // Only the branch that is not the first changes: its condition is dropped.
+    std::fs::write(
+        dir.join("new.yaml"),
+        branching_template("!Ref AWS::NoValue"),
+    )
+    .unwrap();
+    let out = trustsim(
+        &dir,
+        &[
+            "diff",
+            "old.yaml",
+            "new.yaml",
+            "--account",
+            "111122223333",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json_of(&out);
+    let forged = class(&report, 0, "forged-service");
+    assert_eq!(forged["change"], "widened", "{forged}");
+    let when = forged["when"].as_str().unwrap_or_default();
+    assert!(when.contains("IsProd") && when.contains("false"), "{when}");
+    // The same template on both sides: unchanged on every branch, and proved.
+    let same = trustsim(
+        &dir,
+        &[
+            "diff",
+            "old.yaml",
+            "old.yaml",
+            "--account",
+            "111122223333",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(same.status.code(), Some(0));
+    for c in json_of(&same)["roles"][0]["classes"].as_array().unwrap() {
+        assert_eq!(c["change"], "unchanged", "{c}");
+    }
+}
