@@ -164,6 +164,9 @@ fn policy_of(role: &sources::Role) -> Result<TrustPolicy, String> {
     TrustPolicy::from_value(&role.document).map_err(|e| sources::place_error(&role.source, &e))
 }
 
+/// For each class widened on a branch, the branch's condition values.
+type Whens = Vec<(Class, String)>;
+
 /// Every policy a role can deploy with, by the condition values that give it (`""` for a role
 /// with one policy): a template whose conditions the parameters leave open is compared branch
 /// by branch, so that a widening on any deployable branch is found.
@@ -189,7 +192,7 @@ fn compare_roles(
     old: &sources::Role,
     new: &sources::Role,
     options: &AnalysisOptions,
-) -> Result<(Vec<ClassDiff>, Vec<(Class, String)>), String> {
+) -> Result<(Vec<ClassDiff>, Whens), String> {
     let old_branches = deployable(old)?;
     let new_branches = deployable(new)?;
     let mut merged: Option<Vec<ClassDiff>> = None;
