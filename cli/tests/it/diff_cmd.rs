@@ -30,6 +30,21 @@ fn json_of(out: &Output) -> Value {
     })
 }
 
+/// `trustsim diff ARGS --format json` in `dir`: the report, after checking the exit status.
+fn diff_report(dir: &Path, args: &[&str], status: i32) -> Value {
+    let mut all = vec!["diff"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let out = trustsim(dir, &all);
+    assert_eq!(
+        out.status.code(),
+        Some(status),
+        "{all:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json_of(&out)
+}
+
 fn class<'a>(report: &'a Value, role: usize, threat: &str) -> &'a Value {
     report["roles"][role]["classes"]
         .as_array()
@@ -42,25 +57,16 @@ fn class<'a>(report: &'a Value, role: usize, threat: &str) -> &'a Value {
 #[test]
 fn dropping_the_source_account_widens_with_a_witness_and_fails() {
     let dir = examples();
-    let out = trustsim(
+    let report = diff_report(
         &dir,
         &[
-            "diff",
             "eventbridge-role-fixed.json",
             "eventbridge-role.json",
             "--account",
             "111122223333",
-            "--format",
-            "json",
         ],
+        3,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report = json_of(&out);
     assert_eq!(report["roles"][0]["status"], "changed");
     let forged = class(&report, 0, "forged-service");
     assert_eq!(forged["change"], "widened");
@@ -180,26 +186,11 @@ fn git_revisions_added_and_removed_roles_and_sarif() {
     copy("eventbridge-template.yaml", "app.yaml");
     std::fs::remove_file(repo.join("templates/old-role.json")).unwrap();
     copy("externalid-role.json", "new-role.json");
-    let out = trustsim(
+    let report = diff_report(
         &repo,
-        &[
-            "diff",
-            "--git",
-            "HEAD",
-            "templates",
-            "--account",
-            "111122223333",
-            "--format",
-            "json",
-        ],
+        &["--git", "HEAD", "templates", "--account", "111122223333"],
+        3,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report = json_of(&out);
     let status = |name: &str| {
         report["roles"]
             .as_array()
@@ -273,25 +264,16 @@ fn an_account_export_matches_roles_by_arn_and_finds_the_one_that_changed() {
     let dir = scratch("diff-export");
     let changed = dir.join("export.json");
     std::fs::write(&changed, serde_json::to_string_pretty(&export).unwrap()).unwrap();
-    let out = trustsim(
+    let report = diff_report(
         &dir,
         &[
-            "diff",
             original.to_str().unwrap(),
             "export.json",
             "--account",
             "111122223333",
-            "--format",
-            "json",
         ],
+        3,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report = json_of(&out);
     assert_eq!(report["summary"]["added"], 0);
     assert_eq!(report["summary"]["removed"], 0);
     let changed: Vec<&Value> = report["roles"]
@@ -352,25 +334,11 @@ fn a_template_is_compared_on_every_branch_its_conditions_leave_open() {
         branching_template("!Ref AWS::NoValue"),
     )
     .unwrap();
-    let out = trustsim(
+    let report = diff_report(
         &dir,
-        &[
-            "diff",
-            "old.yaml",
-            "new.yaml",
-            "--account",
-            "111122223333",
-            "--format",
-            "json",
-        ],
+        &["old.yaml", "new.yaml", "--account", "111122223333"],
+        3,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report = json_of(&out);
     let forged = class(&report, 0, "forged-service");
     assert_eq!(forged["change"], "widened", "{forged}");
     let when = forged["when"].as_str().unwrap_or_default();
