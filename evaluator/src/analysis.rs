@@ -682,7 +682,7 @@ fn residual(
 /// Adds to a witness the keys that make its story plain (the forged `aws:SourceAccount`, the
 /// ExternalId the deputy assigned, the attacker's GitHub subject), for keys the policy does not
 /// read, and keeps the result only if the evaluator still allows it.
-fn decorate(
+pub(crate) fn decorate(
     policy: &TrustPolicy,
     scenario: &Scenario,
     witness: Request,

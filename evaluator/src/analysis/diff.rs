@@ -459,9 +459,28 @@ fn compare(
                 }
             }
             result.exact &= outcome.limits.is_exact();
-            // Replayed: allowed by one, denied by the other, or not reported.
-            let witness = outcome.witness.filter(|w| {
+            // Replayed: allowed by one, denied by the other, or not reported. Decorated as the
+            // analysis decorates its witnesses (a source ARN beside the source account, ...)
+            // where the decorated request still differs; else as found.
+            let differs = |w: &Request| {
                 decide(allowed, w) == Decision::Allow && decide(denied, w) != Decision::Allow
+            };
+            let witness = outcome.witness.filter(|w| differs(w)).map(|w| {
+                if outcome.only_if_omitted {
+                    return w;
+                }
+                let decorated = super::decorate(
+                    both,
+                    &scenario,
+                    w.clone(),
+                    outcome.witness_fresh.as_deref(),
+                    &literals,
+                );
+                if differs(&decorated) {
+                    decorated
+                } else {
+                    w
+                }
             });
             if slot {
                 result.widened = witness;
