@@ -737,15 +737,25 @@ fn in_class(threat: Threat, w: &Request, doc: &Doc, lits: &Literals) -> Result<(
             absent(&["aws:SourceAccount", "aws:SourceArn", GITHUB_SUB])
         }
         Threat::Federated => {
-            // Through "*", any web identity gets in; the analysis uses a Google account, whose
-            // identity provider needs no registration in the role's account.
-            if w.principal() == &Principal::Federated("accounts.google.com".to_owned()) {
+            // Through "*", any web identity gets in: the analysis tries each public web
+            // identity provider (Google, Facebook, Amazon, Cognito), none of which needs a
+            // registration in the role's account.
+            let public = [
+                "accounts.google.com",
+                "graph.facebook.com",
+                "www.amazon.com",
+                "cognito-identity.amazonaws.com",
+            ];
+            if public
+                .iter()
+                .any(|p| w.principal() == &Principal::Federated((*p).to_owned()))
+            {
                 return if doc.0.to_string().contains(r#""Principal":"*""#)
                     || doc.0.to_string().contains(r#""AWS":"*""#)
                 {
                     absent(&["aws:SourceAccount", "aws:SourceArn", GITHUB_SUB])
                 } else {
-                    Err("a Google identity is not trusted by this policy".to_owned())
+                    Err("a public web identity is not trusted by this policy".to_owned())
                 };
             }
             if w.principal() != &Principal::Federated(GITHUB.to_owned()) {

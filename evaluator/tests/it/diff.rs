@@ -286,3 +286,33 @@ fn a_role_of_the_owners_own_account_let_in_widens_the_owner_account_class_alone(
     assert!(!widened.contains(&Class::OwnerAccount));
     assert!(!widened.contains(&Class::Threat(Threat::Public)));
 }
+
+#[test]
+fn every_public_web_identity_provider_is_tried_through_everyone() {
+    // Found by an adversarial review: an `IfExists` on Google's claim sets Google apart, and a
+    // Facebook or Cognito identity gets in through "*". Both the analysis and the diff see it.
+    let old = policy(json!([{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}]));
+    let new = policy(json!([{"Effect": "Allow", "Principal": "*",
+        "Action": ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"],
+        "Condition": {"StringEqualsIfExists": {"accounts.google.com:aud": "myapp"}}}]));
+    let d = compare(&old, &new, &options());
+    let federated = d.class(Threat::Federated);
+    assert_eq!(federated.change(), Change::Widened);
+    let provider = federated.widened.as_ref().unwrap().principal().to_string();
+    assert_ne!(provider, "accounts.google.com");
+    let a = trustsim_evaluator::analyze(&new, &options());
+    assert_eq!(
+        a.result(Threat::Federated).verdict,
+        trustsim_evaluator::Verdict::Exposed
+    );
+    // A Deny of Google alone does not close "*" to the others either.
+    let deny_google = policy(json!([
+        {"Effect": "Allow", "Principal": "*", "Action": ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"]},
+        {"Effect": "Deny", "Principal": {"Federated": "accounts.google.com"}, "Action": "sts:AssumeRoleWithWebIdentity"}]));
+    assert_eq!(
+        compare(&old, &deny_google, &options())
+            .class(Threat::Federated)
+            .change(),
+        Change::Widened
+    );
+}

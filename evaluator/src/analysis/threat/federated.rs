@@ -90,15 +90,22 @@ impl ThreatModel for Federated {
         out: &mut Scenarios,
     ) {
         match principal {
-            // Any web identity: a Google account (no registration needed), and every provider
-            // whose claims the policy reads.
+            // Any web identity: every public web identity provider (anyone can get a token of
+            // each, and each is told apart from the others by its own claims, by an `IfExists`
+            // on another's, or by a statement naming it), and every provider whose claims the
+            // policy reads. (An OIDC or SAML provider of another account cannot be used: a
+            // provider must be registered in the role's account; IAM User Guide, "Create an
+            // OpenID Connect (OIDC) identity provider in IAM".)
             PolicyPrincipal::Everyone => {
                 let owner_id = cx.owner.unwrap_or("111122223333");
                 let partition = cx.partition;
-                let mut providers: Vec<(String, String)> = vec![(
-                    "accounts.google.com".to_owned(),
-                    "accounts.google.com".to_owned(),
-                )];
+                // Google first: its witness is the one shown when any provider gets in.
+                let mut public: Vec<&str> = crate::principal::WEB_IDENTITY_PROVIDERS.to_vec();
+                public.sort_by_key(|p| *p != "accounts.google.com");
+                let mut providers: Vec<(String, String)> = public
+                    .iter()
+                    .map(|p| ((*p).to_owned(), (*p).to_owned()))
+                    .collect();
                 for c in cx
                     .policy
                     .statements
@@ -135,7 +142,7 @@ impl ThreatModel for Federated {
                     }
                 }
                 for (name, provider) in providers {
-                    let label = format!("any web identity through \"*\", e.g. one of {provider}");
+                    let label = format!("an identity of {provider} through \"*\"");
                     out.add(provider_scenario(cx, label, name, provider), index);
                 }
             }
