@@ -124,7 +124,8 @@ pub(crate) fn service_names(policy: &TrustPolicy, principal: &str) -> Vec<String
 
 /// The services of [`STAR_SERVICES`] that the forged-service threat tries through `"*"`: one for
 /// each different way the policy tells services apart, by its `aws:PrincipalServiceName`
-/// conditions and by the service principals its statements name (a policy that excludes
+/// conditions, by the service namespace its `aws:SourceArn` conditions admit, and by the
+/// service principals its statements name (a policy that excludes
 /// EventBridge by name, or denies it in a statement of its own, is judged by SNS too, and so
 /// on). With neither, EventBridge alone stands for every service. A service outside the list
 /// that the policy tells apart from every listed one is not tried (docs/threats.md, 4.5).
@@ -138,20 +139,42 @@ pub(crate) fn star_services(policy: &TrustPolicy) -> Vec<String> {
             _ => None,
         })
         .collect();
+    // Conditions that tell services apart: on the service's name, and on the namespace its
+    // `aws:SourceArn` names (`arn:aws:states:...` for Step Functions), read on a resource ARN of
+    // the service in an account no policy names.
     let conditions: Vec<&trustsim_conditions::Condition> = policy
         .statements
         .iter()
         .flat_map(|s| s.conditions.iter())
         .map(|c| &c.condition)
-        .filter(|c| c.key().folded() == "aws:principalservicename")
+        .filter(|c| {
+            matches!(
+                c.key().folded(),
+                "aws:principalservicename" | "aws:sourcearn"
+            )
+        })
         .collect();
     let ctx = trustsim_conditions::ContextMap::new();
     let mut seen: Vec<Vec<bool>> = Vec::new();
     let mut out = Vec::new();
     for name in crate::facts::STAR_SERVICES {
+        // A service that assumes a role only when passed it (iam:PassRole in the role's own
+        // account) is no attacker's: it must not stand for the services that are.
+        if crate::knowledge::services::requires_pass_role(name).is_some() {
+            continue;
+        }
+        let namespace = name.split('.').next().unwrap_or(name);
+        let source_arn = format!("arn:aws:{namespace}:us-east-1:000000000000:resource");
         let answers: Vec<bool> = conditions
             .iter()
-            .map(|c| c.evaluate_values(Some(&[*name]), &ctx).result)
+            .map(|c| {
+                let value = if c.key().folded() == "aws:sourcearn" {
+                    source_arn.as_str()
+                } else {
+                    name
+                };
+                c.evaluate_values(Some(&[value]), &ctx).result
+            })
             .chain(named.iter().map(|n| n.eq_ignore_ascii_case(name)))
             .collect();
         if !seen.contains(&answers) {

@@ -316,3 +316,36 @@ fn every_public_web_identity_provider_is_tried_through_everyone() {
         Change::Widened
     );
 }
+
+#[test]
+fn services_through_everyone_are_told_apart_by_their_source_arn_namespace() {
+    // Found by an adversarial review: excluding EventBridge (and SNS) by `aws:SourceArn` left
+    // only them tried, and other services got in while the analysis said restricted.
+    let old = policy(
+        json!([{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole",
+        "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"}, "StringEquals": {"aws:SourceAccount": OWNER}}}]),
+    );
+    for excluded in [
+        json!(["arn:aws:events:*"]),
+        json!(["arn:aws:events:*", "arn:aws:sns:*"]),
+    ] {
+        let new = policy(
+            json!([{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole",
+            "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"},
+                          "StringNotLike": {"aws:SourceArn": excluded},
+                          "Null": {"aws:SourceArn": "false"}}}]),
+        );
+        let a = trustsim_evaluator::analyze(&new, &options());
+        assert_eq!(
+            a.result(Threat::ForgedService).verdict,
+            trustsim_evaluator::Verdict::Exposed,
+            "{excluded}"
+        );
+        let d = compare(&old, &new, &options());
+        assert_eq!(
+            d.class(Threat::ForgedService).change(),
+            Change::Widened,
+            "{excluded}"
+        );
+    }
+}
